@@ -1,0 +1,57 @@
+"""Institutions as Mesa agents: few objects with capacity, caseload, queue and budget.
+
+Workers are arrays; institutions are real ``mesa.Agent`` s because there are few of them
+and later policy regimes give them behaviour (queues, rationing, referrals). Each keeps the
+month's tallies of clients, payments and costs; the recorder reads them into the outputs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import mesa
+
+
+class Institution(mesa.Agent):
+    """An institution that serves workers and spends money, tallied by month."""
+
+    kind = "institution"
+
+    def __init__(self, model: mesa.Model, name: str) -> None:
+        super().__init__(model)
+        self.name = name
+        self.month: defaultdict[str, float] = defaultdict(float)
+        self.total: defaultdict[str, float] = defaultdict(float)
+
+    def begin_month(self) -> None:
+        self.month.clear()
+
+    def tally(self, key: str, amount: float) -> None:
+        self.month[key] += float(amount)
+        self.total[key] += float(amount)
+
+    def spent(self) -> float:
+        """Money spent this month (keys starting with 'spend_')."""
+        return sum(v for k, v in self.month.items() if k.startswith("spend_"))
+
+
+class BenefitAgency(Institution):
+    """Pays contributory unemployment insurance and means-tested social assistance."""
+
+    kind = "benefit_agency"
+
+
+class EmploymentService(Institution):
+    """Registers job seekers and refers them to programmes (intakes, referrals)."""
+
+    kind = "employment_service"
+
+
+class TrainingProvider(Institution):
+    """Runs training courses; ``seats`` caps participants (0 = no cap)."""
+
+    kind = "training_provider"
+
+    def __init__(self, model: mesa.Model, name: str, seats: int = 0) -> None:
+        super().__init__(model, name)
+        self.seats = seats

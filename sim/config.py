@@ -1,0 +1,426 @@
+"""Typed configuration schema and validation.
+
+The dataclasses below are the schema Hydra composes the YAML in ``configs/`` against: an
+unknown key or a value of the wrong type fails at composition. Every numeric field also
+carries its allowed range, unit and meaning as metadata; ``validate`` checks the ranges and
+the few cross-field rules and raises ``ConfigError`` with one line naming the key, the
+value and what is allowed. The model only ever sees a validated ``Config``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from typing import Any
+
+INF = math.inf
+
+
+class ConfigError(ValueError):
+    """An invalid configuration value; the message is one line for the user."""
+
+
+def par(default: Any, doc: str, *, lo: float = -INF, hi: float = INF, unit: str = "") -> Any:
+    """A numeric parameter with its allowed closed range [lo, hi], unit and meaning."""
+    meta = {"doc": doc, "lo": lo, "hi": hi, "unit": unit}
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def prob(default: float, doc: str, unit: str = "probability per month") -> Any:
+    return par(default, doc, lo=0.0, hi=1.0, unit=unit)
+
+
+def sub(factory: Any) -> Any:
+    return field(default_factory=factory)
+
+
+# --------------------------------------------------------------------------- population
+@dataclass
+class DemographyConfig:
+    mortality_at_15: float = prob(0.0005, "annual probability of death at age 15", "per year")
+    mortality_growth: float = par(
+        0.085, "Gompertz growth of annual mortality per year of age", lo=0.0, hi=0.5, unit="1/year"
+    )
+    max_age_years: int = par(100, "age at which every remaining worker leaves", lo=66, hi=110)
+    school_leaving: float = prob(
+        0.03, "monthly hazard that a 15-24 year-old in education leaves school to search"
+    )
+    school_leaving_age_max: int = par(
+        25, "age (years) by which every young person has left school", lo=15, hi=30
+    )
+    pension_age_years: int = par(65, "statutory pension age", lo=50, hi=75, unit="years")
+
+
+@dataclass
+class PopulationConfig:
+    size: int = par(100_000, "number of worker slots (people aged 15+)", lo=1, hi=50_000_000)
+    adults_per_household: list[float] = par(
+        [0.25, 0.45, 0.2, 0.1], "probabilities of 1, 2, 3, 4... people aged 15+ per household",
+        lo=0.0, hi=1.0,
+    )
+    children_per_household: float = par(
+        0.9, "mean number of children under 15 per household (Poisson)", lo=0.0, hi=10.0
+    )
+    female_share: float = prob(0.5, "share of women", "share")
+    skill_beta: list[float] = par(
+        [2.0, 3.0], "Beta(a, b) distribution of the skill index in [0, 1]", lo=0.01, hi=100.0
+    )
+    certified_share: float = prob(0.35, "share with a certified skill at mean skill", "share")
+    digital_share: list[float] = par(
+        [0.8, 0.6, 0.3, 0.15], "digital literacy by life stage (youth, prime, older, 65+)",
+        lo=0.0, hi=1.0,
+    )
+    disability_share: float = prob(0.05, "share with a disability at the start", "share")
+    carer_share: list[float] = par(
+        [0.05, 0.2], "share with care responsibilities (men, women)", lo=0.0, hi=1.0
+    )
+    regions: int = par(4, "number of regions", lo=1, hi=100)
+    initial_unemployment: float = prob(0.08, "share of the labour force unemployed at start", "share")
+    initial_informality: float = prob(0.5, "share of employment informal at start", "share")
+    demography: DemographyConfig = sub(DemographyConfig)
+
+
+# --------------------------------------------------------------------------- economy
+@dataclass
+class SectorConfig:
+    employment_share: float = prob(0.25, "share of initial jobs", "share")
+    vacancy_share: float = prob(0.25, "share of vacancies posted (before normalising)", "share")
+    formal_vacancy_share: float = prob(0.5, "share of this sector's vacancies that are formal", "share")
+    separation_formal: float = prob(0.012, "monthly separation hazard of formal jobs")
+    separation_informal: float = prob(0.035, "monthly separation hazard of informal jobs")
+    wage_formal: float = par(600.0, "formal monthly wage at skill 0", lo=0.0, unit="currency/month")
+    informal_wage_ratio: float = par(
+        0.6, "informal wage relative to formal, same skill", lo=0.0, hi=5.0, unit="ratio"
+    )
+    skill_requirement: float = prob(0.4, "mean skill required by this sector's formal vacancies", "skill")
+
+
+def _default_sectors() -> dict[str, SectorConfig]:
+    return {"services": SectorConfig()}
+
+
+@dataclass
+class SearchConfig:
+    effort_unemployed: float = prob(0.85, "probability an unemployed worker applies in a month")
+    effort_informal: float = prob(
+        0.15, "probability an informal worker applies for a formal job in a month"
+    )
+    lock_in: float = prob(
+        0.3, "search effort in training relative to unemployed (lock-in)", "ratio"
+    )
+    benefit_effort: float = par(
+        0.9, "search effort of UI recipients relative to non-recipients", lo=0.0, hi=1.0, unit="ratio"
+    )
+    discouragement: float = par(
+        0.01, "relative fall in search effort per month of spell", lo=0.0, hi=1.0, unit="1/month"
+    )
+    own_sector: float = prob(
+        0.6, "probability an applicant targets a vacancy in their own sector", "probability"
+    )
+
+
+@dataclass
+class HiringConfig:
+    mismatch_penalty: float = par(
+        4.0, "fall in log hiring weight per unit of skill shortfall", lo=0.0, hi=100.0, unit="1/skill"
+    )
+    certified_premium: float = par(
+        0.5, "extra hiring weight of a certified applicant for a formal job", lo=0.0, hi=100.0,
+        unit="ratio",
+    )
+    scarring: float = par(
+        0.02, "fall in log hiring weight per month of unemployment", lo=0.0, hi=1.0, unit="1/month"
+    )
+    informal_requirement: float = prob(
+        0.15, "mean skill required by informal vacancies", "skill"
+    )
+    requirement_spread: float = par(
+        0.15, "s.d. of vacancy skill requirements around their mean", lo=0.0, hi=1.0, unit="skill"
+    )
+    skill_return: float = par(
+        1.2, "log-wage gain per unit of skill", lo=0.0, hi=10.0, unit="log points/skill"
+    )
+
+
+@dataclass
+class FormalityConfig:
+    formalisation: float = prob(0.004, "monthly hazard that an informal job becomes formal")
+    certified_multiplier: float = par(
+        2.0, "formalisation hazard multiplier for certified workers", lo=0.0, hi=100.0, unit="ratio"
+    )
+    informalisation: float = prob(0.002, "monthly hazard that a formal job becomes informal")
+
+
+@dataclass
+class InactivityConfig:
+    care_entry: float = prob(0.01, "monthly hazard that a carer leaves the labour force")
+    care_exit: float = prob(0.05, "monthly hazard that a carer returns to search")
+    discouraged_after: int = par(
+        12, "spell length after which unemployed workers may give up", lo=0, hi=600, unit="months"
+    )
+    discouraged_entry: float = prob(0.02, "monthly hazard of giving up search after that")
+    discouraged_exit: float = prob(0.03, "monthly hazard that a discouraged worker searches again")
+    disability_onset: float = prob(0.0005, "monthly hazard of disability or work injury")
+    disability_exit: float = prob(0.01, "monthly hazard that an inactive disabled worker searches")
+
+
+@dataclass
+class EconomyConfig:
+    tightness: float = par(
+        0.55, "vacancies posted per active job seeker at demand 1 (free entry)", lo=0.0, hi=100.0,
+        unit="vacancies/applicant",
+    )
+    demand_index: float = par(
+        1.0, "labour demand index scaling vacancy creation (shocks move it)", lo=0.0, hi=10.0
+    )
+    separation_multiplier: float = par(
+        1.0, "multiplier on every separation hazard (shocks raise it)", lo=0.0, hi=100.0,
+        unit="ratio",
+    )
+    sectors: dict[str, SectorConfig] = field(default_factory=_default_sectors)
+    search: SearchConfig = sub(SearchConfig)
+    hiring: HiringConfig = sub(HiringConfig)
+    formality: FormalityConfig = sub(FormalityConfig)
+    inactivity: InactivityConfig = sub(InactivityConfig)
+
+
+# --------------------------------------------------------------------------- policy
+@dataclass
+class UnemploymentInsuranceConfig:
+    enabled: bool = True
+    contribution_rate: float = prob(
+        0.2, "social-insurance contribution rate on formal wages (employer + employee)", "share"
+    )
+    employee_share: float = prob(0.5, "share of contributions paid out of the worker's wage", "share")
+    window_months: int = par(24, "look-back window for the contribution record", lo=1, hi=64,
+                             unit="months")
+    min_contribution_months: int = par(
+        12, "months contributed within the window to qualify", lo=0, hi=64, unit="months"
+    )
+    replacement_rate: float = prob(0.5, "benefit as a share of the last wage", "share")
+    floor: float = par(150.0, "minimum monthly benefit", lo=0.0, unit="currency/month")
+    ceiling: float = par(1200.0, "maximum monthly benefit", lo=0.0, unit="currency/month")
+    max_duration_months: int = par(6, "maximum benefit duration", lo=0, hi=120, unit="months")
+
+
+@dataclass
+class SocialAssistanceConfig:
+    enabled: bool = True
+    guaranteed_income: float = par(
+        150.0, "income guaranteed per equivalent adult (top-up)", lo=0.0, unit="currency/month"
+    )
+    takeup: float = prob(0.6, "probability an eligible household claims", "probability")
+
+
+@dataclass
+class TrainingConfig:
+    enabled: bool = True
+    referral: float = prob(0.03, "monthly probability an eligible unemployed worker starts training")
+    min_spell_months: int = par(3, "spell length before referral", lo=0, hi=600, unit="months")
+    duration_months: int = par(4, "course length", lo=1, hi=36, unit="months")
+    dropout: float = prob(0.05, "monthly hazard of dropping out")
+    cost_per_month: float = par(450.0, "provider cost per participant-month", lo=0.0,
+                                unit="currency/participant-month")
+    skill_gain: float = par(0.1, "skill gain on completion", lo=0.0, hi=1.0, unit="skill")
+    certification: float = prob(0.7, "probability completion certifies the skill", "probability")
+
+
+@dataclass
+class PensionConfig:
+    replacement_rate: float = prob(0.4, "contributory pension as a share of last wage", "share")
+    min_contribution_months: int = par(
+        12, "months contributed in the look-back window to get a contributory pension", lo=0,
+        hi=64, unit="months",
+    )
+    social_pension: float = par(80.0, "non-contributory pension", lo=0.0, unit="currency/month")
+
+
+@dataclass
+class AdminConfig:
+    cost_per_claim_month: float = par(
+        15.0, "benefit administration per beneficiary-month", lo=0.0, unit="currency"
+    )
+    cost_per_referral: float = par(60.0, "intake and referral cost per training start", lo=0.0,
+                                   unit="currency")
+
+
+@dataclass
+class PovertyConfig:
+    line: str = field(default="relative", metadata={"choices": ("relative", "absolute")})
+    relative_share: float = prob(0.6, "relative line as a share of median equivalised income", "share")
+    absolute_line: float = par(200.0, "absolute poverty line", lo=0.0, unit="currency/month")
+    equivalence_adult: float = par(
+        0.5, "weight of each further person aged 15+ (OECD-modified)", lo=0.0, hi=1.0
+    )
+    equivalence_child: float = par(0.3, "weight of each child (OECD-modified)", lo=0.0, hi=1.0)
+
+
+@dataclass
+class PolicyConfig:
+    unemployment_insurance: UnemploymentInsuranceConfig = sub(UnemploymentInsuranceConfig)
+    social_assistance: SocialAssistanceConfig = sub(SocialAssistanceConfig)
+    training: TrainingConfig = sub(TrainingConfig)
+    pension: PensionConfig = sub(PensionConfig)
+    admin: AdminConfig = sub(AdminConfig)
+    poverty: PovertyConfig = sub(PovertyConfig)
+
+
+# --------------------------------------------------------------------------- run
+@dataclass
+class RunConfig:
+    months: int = par(240, "months simulated after set-up", lo=1, hi=1200, unit="months")
+    burn_in: int = par(60, "months discarded before outcomes are averaged", lo=0, hi=1200,
+                       unit="months")
+    replicate: int = par(0, "replicate index combined with the seed", lo=0, hi=2**31 - 1)
+    label: str = "default"
+
+
+@dataclass
+class Config:
+    seed: int = par(20261122, "seed of every random stream", lo=0, hi=2**63 - 1)
+    population: PopulationConfig = sub(PopulationConfig)
+    economy: EconomyConfig = sub(EconomyConfig)
+    policy: PolicyConfig = sub(PolicyConfig)
+    run: RunConfig = sub(RunConfig)
+
+
+# --------------------------------------------------------------------------- validation
+def _fmt(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _allowed(meta: dict) -> str:
+    lo, hi = meta.get("lo", -INF), meta.get("hi", INF)
+    if lo == 0.0 and hi == 1.0 and meta.get("unit", "").startswith(("prob", "share")):
+        return f"a {meta['unit'].split()[0]} in [0, 1]"
+    if hi == INF:
+        return f"a number >= {lo:g}"
+    return f"a number in [{lo:g}, {hi:g}]"
+
+
+def _check_number(key: str, value: Any, meta: dict) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{key} = {_fmt(value)} is not allowed: must be {_allowed(meta)}")
+    if not math.isfinite(value) or not (meta["lo"] <= value <= meta["hi"]):
+        raise ConfigError(f"{key} = {_fmt(value)} is out of range: must be {_allowed(meta)}")
+
+
+def _walk(obj: Any, prefix: str) -> None:
+    for f in fields(obj):
+        key = f"{prefix}{f.name}"
+        value = getattr(obj, f.name)
+        meta = dict(f.metadata)
+        if is_dataclass(value):
+            _walk(value, key + ".")
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if is_dataclass(item):
+                    _walk(item, f"{key}.{name}.")
+        elif "choices" in meta:
+            if value not in meta["choices"]:
+                raise ConfigError(
+                    f"{key} = {_fmt(value)} is not allowed: must be one of {list(meta['choices'])}"
+                )
+        elif isinstance(value, list) and "lo" in meta:
+            if not value:
+                raise ConfigError(f"{key} = [] is not allowed: must be a non-empty list")
+            for i, item in enumerate(value):
+                _check_number(f"{key}[{i}]", item, meta)
+        elif "lo" in meta:
+            _check_number(key, value, meta)
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise ConfigError(message)
+
+
+def validate(cfg: Config) -> Config:
+    """Check every range and cross-field rule; return ``cfg`` or raise ``ConfigError``."""
+    _walk(cfg, "")
+    pop, eco, pol, run = cfg.population, cfg.economy, cfg.policy, cfg.run
+    _require(
+        run.burn_in < run.months,
+        f"run.burn_in = {run.burn_in} is not allowed: must be less than run.months = {run.months}",
+    )
+    for key, probs in (("population.adults_per_household", pop.adults_per_household),):
+        _require(
+            abs(sum(probs) - 1.0) < 1e-6,
+            f"{key} = {probs} is not allowed: probabilities must sum to 1 (they sum to "
+            f"{sum(probs):.6g})",
+        )
+    _require(len(pop.skill_beta) == 2,
+             f"population.skill_beta = {pop.skill_beta} is not allowed: must be [a, b]")
+    _require(len(pop.digital_share) == 4, f"population.digital_share = {pop.digital_share} is "
+             "not allowed: must list 4 shares (youth, prime, older, 65+)")
+    _require(len(pop.carer_share) == 2, f"population.carer_share = {pop.carer_share} is not "
+             "allowed: must list 2 shares (men, women)")
+    _require(len(eco.sectors) >= 1, "economy.sectors = {} is not allowed: needs at least one sector")
+    _require(len(eco.sectors) <= 100, "economy.sectors has more than 100 sectors")
+    emp = sum(s.employment_share for s in eco.sectors.values())
+    _require(emp > 0, f"economy.sectors.*.employment_share sum to {emp:g}: must be > 0")
+    ui = pol.unemployment_insurance
+    _require(
+        ui.min_contribution_months <= ui.window_months,
+        f"policy.unemployment_insurance.min_contribution_months = {ui.min_contribution_months} "
+        f"is not allowed: must be <= window_months = {ui.window_months}",
+    )
+    _require(
+        ui.floor <= ui.ceiling,
+        f"policy.unemployment_insurance.floor = {ui.floor:g} is not allowed: must be <= ceiling "
+        f"= {ui.ceiling:g}",
+    )
+    _require(
+        pop.demography.school_leaving_age_max < pop.demography.pension_age_years,
+        "population.demography.school_leaving_age_max must be below pension_age_years",
+    )
+    _require(
+        pop.demography.pension_age_years < pop.demography.max_age_years,
+        "population.demography.pension_age_years must be below max_age_years",
+    )
+    return cfg
+
+
+def from_dict(data: dict) -> Config:
+    """Build a validated ``Config`` from a plain (possibly partial) mapping, without Hydra.
+
+    Unknown keys raise ``ConfigError``: the same contract as Hydra composition.
+    """
+    return validate(_build(Config, data, ""))
+
+
+def _build(cls: type, data: dict, prefix: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{prefix.rstrip('.') or 'config'} = {_fmt(data)} is not allowed: "
+                          "must be a mapping")
+    known = {f.name: f for f in fields(cls)}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{prefix}{key} is not a known key: allowed keys are "
+                              f"{sorted(known)}")
+    kwargs = {}
+    for name, f in known.items():
+        if name not in data:
+            continue
+        value = data[name]
+        default = (f.default_factory() if f.default_factory is not MISSING  # type: ignore[misc]
+                   else f.default)
+        if is_dataclass(default):
+            value = _build(type(default), value, f"{prefix}{name}.")
+        elif name == "sectors":
+            value = {k: _build(SectorConfig, v, f"{prefix}{name}.{k}.") for k, v in value.items()}
+        kwargs[name] = value
+    return cls(**kwargs)
+
+
+def to_dict(cfg: Any) -> Any:
+    """Plain nested dict of a config (for hashing and writing ``config.yaml``)."""
+    if is_dataclass(cfg):
+        return {f.name: to_dict(getattr(cfg, f.name)) for f in fields(cfg)}
+    if isinstance(cfg, dict):
+        return {k: to_dict(v) for k, v in cfg.items()}
+    if isinstance(cfg, list | tuple):
+        return [to_dict(v) for v in cfg]
+    return cfg

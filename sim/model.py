@@ -1,0 +1,114 @@
+"""``LabourMarket``: the Mesa model that owns the workers, institutions and the month loop."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import partial
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from . import outputs, population
+from .agencies import BenefitAgency, EmploymentService, TrainingProvider
+from .config import Config
+from .processes import LOOP_ORDER
+from .random import Streams
+from .states import FLOW_NAMES, LAST_JOB_NAMES, LIFE_STAGE_NAMES, N_STATES, SEX_NAMES
+from .transitions import Moves
+
+
+def _report(model: LabourMarket, key: str) -> float:
+    """Scalar model reporter: one column of the month's record."""
+    return model.record[key]
+
+
+class LabourMarket(mesa.Model):
+    """Workers (arrays) moving between formal work, informal work, unemployment, training,
+    inactivity and retirement, month by month, under a baseline income-support policy.
+
+    Seeded through Mesa (``seed``); all simulation draws come from named streams derived
+    from the same seed (``sim.random``). ``step`` runs one month: the processes of
+    ``LOOP_ORDER`` in turn, then the record is collected by the ``DataCollector``.
+    """
+
+    def __init__(self, cfg: Config) -> None:
+        super().__init__(seed=cfg.seed)
+        self.cfg = cfg
+        self.month = 0
+        self.streams = Streams(cfg.seed, cfg.population.size, cfg.run.replicate)
+        self.workers, self.households, info = population.build(cfg, self.streams)
+        self.sector_names: list[str] = info["sector_names"]
+        self.benefit_agency = BenefitAgency(self, "benefit agency")
+        self.employment_service = EmploymentService(self, "employment service")
+        self.training_provider = TrainingProvider(self, "training provider")
+        self.moves = Moves(self.workers)
+        self.cohorts = outputs.Cohorts(cfg.run.months)
+        self.processes = [cls() for cls in LOOP_ORDER]
+        for p in self.processes:
+            p.setup(self)
+        self.flows: defaultdict[str, float] = defaultdict(float)
+        self.record: dict[str, float] = {}
+        self.initial_stocks = np.bincount(self.workers.state, minlength=N_STATES)
+        self._transitions: list[tuple[int, np.ndarray]] = []
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: partial(_report, key=k) for k in outputs.TIMESERIES}
+        )
+
+    def uniform(self, stream: str) -> np.ndarray:
+        """One U[0, 1) draw per worker slot from the named stream for this month."""
+        return self.streams.uniform(stream, self.month)
+
+    def step(self) -> None:
+        """Simulate one month."""
+        self.month = self.steps - 1  # Mesa has already counted this step
+        for agent in self.agents:
+            agent.begin_month()
+        self.moves.begin()
+        self.flows.clear()
+        self.record = {"month": self.month}
+        for process in self.processes:
+            process.step(self)
+        counts = outputs.finish_month(self)
+        nz = np.flatnonzero(counts)
+        self._transitions.append((self.month, np.stack([nz, counts.ravel()[nz]])))
+        self.datacollector.collect(self)
+        if self.steps >= self.cfg.run.months:
+            self.running = False
+
+    def run(self, progress=None) -> None:
+        """Run all configured months (``progress(month)`` is called after each)."""
+        while self.running:
+            self.step()
+            if progress is not None:
+                progress(self.month)
+
+    # ---------------------------------------------------------------- results
+    def timeseries(self) -> pd.DataFrame:
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        return df[list(outputs.TIMESERIES)]
+
+    def transitions(self) -> pd.DataFrame:
+        """Counts of moves per month by from-state, to-state, life stage, sex, formality."""
+        shape = (len(FLOW_NAMES), len(FLOW_NAMES), len(LIFE_STAGE_NAMES), len(SEX_NAMES),
+                 len(LAST_JOB_NAMES))
+        months, cells, counts = [], [], []
+        for month, arr in self._transitions:
+            months.append(np.full(arr.shape[1], month, dtype=np.int32))
+            cells.append(arr[0])
+            counts.append(arr[1])
+        flat = np.concatenate(cells) if cells else np.zeros(0, np.int64)
+        f, t, st, sx, lj = np.unravel_index(flat, shape)
+        cat = pd.Categorical.from_codes
+        return pd.DataFrame({
+            "month": np.concatenate(months) if months else np.zeros(0, np.int32),
+            "from_state": cat(f, FLOW_NAMES),
+            "to_state": cat(t, FLOW_NAMES),
+            "life_stage": cat(st, LIFE_STAGE_NAMES),
+            "sex": cat(sx, SEX_NAMES),
+            "formality": cat(lj, LAST_JOB_NAMES),
+            "count": np.concatenate(counts) if counts else np.zeros(0, np.int64),
+        })
+
+    def summary(self) -> dict:
+        return outputs.summarise(self.timeseries(), self.cohorts, self.cfg.run.burn_in)

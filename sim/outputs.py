@@ -1,0 +1,239 @@
+"""What a run reports: the monthly time-series columns (with their glossary), the month's
+record, placement cohorts and the summary of headline outcomes.
+
+Naming follows Covasim: ``n_*`` stocks at the end of the month, ``new_*`` flows during the
+month, ``in_*``/``out_*`` state inflows and outflows, ``spend_*`` money paid out in the
+month, plain names for rates and shares.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .states import LIFE_STAGE_NAMES, N_STATES, SEX_NAMES, STATE_NAMES, InactiveReason, State
+from .transitions import N_GROUPS, in_out
+
+if TYPE_CHECKING:
+    from .model import LabourMarket
+
+LTU_MONTHS = 12
+PLACEMENT_WINDOWS = (3, 6, 12)
+
+_GROUPS = [*LIFE_STAGE_NAMES, *SEX_NAMES]
+
+TIMESERIES: dict[str, str] = {
+    "month": "month index, 0-based",
+    **{f"n_{s}": f"workers {s.replace('_', ' ')} at the end of the month" for s in STATE_NAMES},
+    "n_workers": "all worker slots (people aged 15+)",
+    "n_labour_force": "formal + informal + unemployed + training",
+    "n_ltu": f"unemployed with a spell of {LTU_MONTHS}+ months",
+    **{f"in_{s}": f"moves into {s} this month (including entrants)" for s in STATE_NAMES},
+    **{f"out_{s}": f"moves out of {s} this month (including deaths)" for s in STATE_NAMES},
+    "new_deaths": "deaths (each replaced by a 15-year-old entrant of the same household)",
+    "new_retirements": "workers reaching pension age",
+    "new_school_leavers": "young people leaving education to search",
+    "new_separations": "job losses (formal + informal)",
+    "new_separations_formal": "formal job losses",
+    "new_separations_informal": "informal job losses",
+    "new_spells": "job-seeking spells started (entries to unemployment or training from "
+                  "outside job search)",
+    "applicants": "applications sent (one per active searcher)",
+    "vacancies": "vacancies posted",
+    "vacancies_formal": "formal vacancies posted",
+    "new_hires_formal": "hires into formal jobs",
+    "new_hires_informal": "hires into informal jobs",
+    "new_placements": "job seekers (unemployed or in training) hired",
+    "new_placements_formal": "job seekers hired into formal jobs",
+    "new_job_to_job": "informal workers hired into formal jobs",
+    "new_formalisations": "informal jobs becoming formal in place",
+    "new_informalisations": "formal jobs becoming informal in place",
+    "new_inactive_care": "labour-force exits for care",
+    "new_inactive_disability": "labour-force exits for disability or work injury",
+    "new_inactive_discouraged": "unemployed giving up search after a long spell",
+    "new_reactivations": "inactive workers returning to search",
+    "new_training_starts": "referrals into training",
+    "new_training_completions": "training courses completed",
+    "new_training_dropouts": "training courses abandoned",
+    "new_ui_claims": "new unemployment-insurance entitlements",
+    "n_ui_recipients": "job seekers paid unemployment insurance this month",
+    "n_sa_households": "households paid social assistance this month",
+    "unemployment_rate": "unemployed / labour force",
+    "informality_rate": "informal / employed",
+    "employment_rate": "employed / population aged 15-64",
+    "youth_neet_rate": "youth (15-24) not employed, in education or training / youth",
+    "ltu_share": f"unemployed with a spell of {LTU_MONTHS}+ months / unemployed",
+    "job_finding_rate": "placements / job seekers at the start of the month",
+    "separation_rate": "separations / employed at the start of the month",
+    "mean_spell_at_placement": "mean completed spell (months) of job seekers placed",
+    **{f"unemployment_rate_{g}": f"unemployment rate, {g}" for g in _GROUPS},
+    **{f"informality_rate_{g}": f"informality rate, {g}" for g in _GROUPS},
+    "benefit_coverage_unemployed": "unemployed receiving UI or living in an SA household "
+                                   "/ unemployed",
+    "income_support_coverage": "people in households receiving any income support / people",
+    "poverty_line": "poverty line (currency per equivalent adult per month)",
+    "poverty_headcount": "people (children included) below the line / people (FGT0)",
+    "poverty_gap": "mean normalised shortfall below the line (FGT1)",
+    "poverty_severity": "mean squared normalised shortfall (FGT2)",
+    "poverty_headcount_pre_transfer": "poverty headcount before social assistance",
+    "child_poverty_headcount": "children below the line / children",
+    **{f"poverty_headcount_{g}": f"poverty headcount of people aged 15+, {g}" for g in _GROUPS},
+    "earnings": "gross wages paid",
+    "revenue_contributions": "social-insurance contributions collected",
+    "spend_ui": "unemployment insurance paid",
+    "spend_sa": "social assistance paid",
+    "spend_benefits": "income support paid (UI + SA)",
+    "spend_pensions": "pensions paid (reported, not in spend_total)",
+    "spend_almp": "active labour market programmes (training provider costs)",
+    "spend_admin": "administration (benefit claims, intakes and referrals)",
+    "spend_total": "spend_benefits + spend_almp + spend_admin",
+    "net_fiscal_cost": "spend_total - revenue_contributions",
+}
+
+
+class Cohorts:
+    """Job-seeking spells by the month they started, and how many were placed within
+    3, 6 and 12 months: the exact cohort placement rates."""
+
+    def __init__(self, months: int) -> None:
+        self.months = months
+        self.inflow = np.zeros(months, dtype=np.int64)
+        self.placed_within = {k: np.zeros(months, dtype=np.int64) for k in PLACEMENT_WINDOWS}
+
+    def placed(self, month: int, spells: np.ndarray) -> None:
+        """Record placements this month of spells of the given completed lengths."""
+        start = month - spells.astype(np.int64)
+        for k, arr in self.placed_within.items():
+            m = (spells <= k) & (start >= 0)
+            arr += np.bincount(start[m], minlength=self.months)[: self.months]
+
+    def rate(self, k: int, first: int) -> float:
+        """Share of spells started in [first, months - k) placed within k months."""
+        last = self.months - k
+        inflow = self.inflow[first:last].sum()
+        return float(self.placed_within[k][first:last].sum() / inflow) if inflow > 0 else 0.0
+
+
+def _share(num: float, den: float) -> float:
+    return num / den if den > 0 else 0.0
+
+
+def finish_month(model: LabourMarket) -> np.ndarray:
+    """Fill ``model.record`` for the month; return the month's move counts."""
+    w, mv, r, f = model.workers, model.moves, model.record, model.flows
+    counts = mv.counts()
+    inflow, outflow = in_out(counts)
+    stocks = np.bincount(w.state, minlength=N_STATES)
+    stocks0 = np.bincount(mv.state0, minlength=N_STATES)
+    for i, s in enumerate(STATE_NAMES):
+        r[f"n_{s}"] = int(stocks[i])
+        r[f"in_{s}"] = int(inflow[i])
+        r[f"out_{s}"] = int(outflow[i])
+    r["n_workers"] = w.n
+    employed = int(stocks[State.FORMAL] + stocks[State.INFORMAL])
+    unemployed = int(stocks[State.UNEMPLOYED])
+    labour_force = employed + unemployed + int(stocks[State.TRAINING])
+    r["n_labour_force"] = labour_force
+    ltu = int(((w.state == State.UNEMPLOYED) & (w.spell >= LTU_MONTHS)).sum())
+    r["n_ltu"] = ltu
+
+    by = counts.sum(axis=2)
+    seeking = [State.UNEMPLOYED, State.TRAINING]
+    others = [i for i in range(by.shape[0]) if i not in seeking]
+    new_spells = int(by[np.ix_(others, seeking)].sum())
+    f["new_spells"] += new_spells
+    model.cohorts.inflow[model.month] += new_spells
+
+    for key in TIMESERIES:
+        if key.startswith(("new_", "spend_", "revenue_", "earnings", "applicants", "vacancies")):
+            r.setdefault(key, f.get(key, 0))
+    r["new_spells"] = new_spells
+    agency, service, provider = model.benefit_agency, model.employment_service, model.training_provider
+    r["n_ui_recipients"] = int(agency.month["ui_recipients"])
+    r["n_sa_households"] = int(agency.month["sa_households"])
+    r["spend_ui"] = agency.month["spend_ui"]
+    r["spend_sa"] = agency.month["spend_sa"]
+    r["spend_benefits"] = r["spend_ui"] + r["spend_sa"]
+    provider.tally("spend_training",
+                   int(stocks[State.TRAINING]) * model.cfg.policy.training.cost_per_month)
+    r["spend_almp"] = provider.month["spend_training"]
+    r["spend_admin"] = agency.month["spend_admin_claims"] + service.month["spend_admin_referrals"]
+    r["spend_total"] = r["spend_benefits"] + r["spend_almp"] + r["spend_admin"]
+    r["net_fiscal_cost"] = r["spend_total"] - r["revenue_contributions"]
+
+    r["unemployment_rate"] = _share(unemployed, labour_force)
+    r["informality_rate"] = _share(int(stocks[State.INFORMAL]), employed)
+    _group_rates(model, r)
+    r["ltu_share"] = _share(ltu, unemployed)
+    seekers0 = int(stocks0[State.UNEMPLOYED] + stocks0[State.TRAINING])
+    r["job_finding_rate"] = _share(f.get("new_placements", 0), seekers0)
+    r["separation_rate"] = _share(f.get("new_separations", 0),
+                                  int(stocks0[State.FORMAL] + stocks0[State.INFORMAL]))
+    r["mean_spell_at_placement"] = _share(f.get("placement_spell_months", 0.0),
+                                          f.get("new_placements", 0))
+    return counts
+
+
+def _group_rates(model: LabourMarket, r: dict) -> None:
+    """Unemployment, informality, employment and NEET rates by life stage and sex."""
+    w, mv = model.workers, model.moves
+    n_sex = len(SEX_NAMES)
+    stage = mv.group0 // (N_GROUPS // len(LIFE_STAGE_NAMES))
+    sex = w.sex
+    grid = np.bincount(stage.astype(np.int64) * N_STATES + w.state,
+                       minlength=len(LIFE_STAGE_NAMES) * N_STATES).reshape(-1, N_STATES)
+    grid_sex = np.bincount(sex.astype(np.int64) * N_STATES + w.state,
+                           minlength=n_sex * N_STATES).reshape(-1, N_STATES)
+    for names, table in ((LIFE_STAGE_NAMES, grid), (SEX_NAMES, grid_sex)):
+        for i, g in enumerate(names):
+            row = table[i]
+            emp = row[State.FORMAL] + row[State.INFORMAL]
+            lf = emp + row[State.UNEMPLOYED] + row[State.TRAINING]
+            r[f"unemployment_rate_{g}"] = _share(int(row[State.UNEMPLOYED]), int(lf))
+            r[f"informality_rate_{g}"] = _share(int(row[State.INFORMAL]), int(emp))
+    working_age = grid[:3].sum()
+    r["employment_rate"] = _share(int(grid[:3, State.FORMAL].sum() + grid[:3, State.INFORMAL].sum()),
+                                  int(working_age))
+    youth = stage == 0
+    in_education = (w.state == State.INACTIVE) & (w.inactive_reason == InactiveReason.EDUCATION)
+    neet = youth & ~in_education & ((w.state == State.UNEMPLOYED) | (w.state == State.INACTIVE))
+    r["youth_neet_rate"] = _share(int(neet.sum()), int(youth.sum()))
+
+
+# --------------------------------------------------------------------------- summary
+RATE_KEYS = (
+    "poverty_headcount", "poverty_gap", "poverty_severity", "child_poverty_headcount",
+    "poverty_headcount_pre_transfer", "unemployment_rate", "informality_rate",
+    "employment_rate", "youth_neet_rate", "ltu_share", "job_finding_rate",
+    "benefit_coverage_unemployed", "income_support_coverage",
+)
+SPEND_KEYS = ("spend_benefits", "spend_ui", "spend_sa", "spend_almp", "spend_admin",
+              "spend_total", "spend_pensions", "revenue_contributions", "net_fiscal_cost")
+
+
+def summarise(ts, cohorts: Cohorts, burn_in: int) -> dict:
+    """Headline outcomes averaged over the months after burn-in (``ts`` a DataFrame)."""
+    post = ts[ts["month"] >= burn_in]
+    out: dict = {"months_averaged": len(post), "burn_in": burn_in}
+    for k in RATE_KEYS:
+        out[k] = float(post[k].mean())
+    for k in SPEND_KEYS:
+        out[k] = float(post[k].mean())  # per month
+    placements = float(post["new_placements"].sum())
+    out["placements_per_month"] = placements / max(len(post), 1)
+    out["cost_per_placement"] = (float(post["spend_almp"].sum() + post["spend_admin"].sum())
+                                 / placements if placements > 0 else 0.0)
+    for k in PLACEMENT_WINDOWS:
+        out[f"placement_rate_{k}m"] = cohorts.rate(k, burn_in)
+    out["by_life_stage"] = {
+        g: {m: float(post[f"{m}_{g}"].mean())
+            for m in ("unemployment_rate", "informality_rate", "poverty_headcount")}
+        for g in LIFE_STAGE_NAMES
+    }
+    out["by_sex"] = {
+        g: {m: float(post[f"{m}_{g}"].mean())
+            for m in ("unemployment_rate", "informality_rate", "poverty_headcount")}
+        for g in SEX_NAMES
+    }
+    return out

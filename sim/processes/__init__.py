@@ -1,0 +1,36 @@
+"""Monthly processes and the one order they run in.
+
+``LOOP_ORDER`` is the documented sequence of a month. Transition processes come first and
+decide from the start-of-month snapshot; where two could move the same worker, the earlier
+one wins. Income and poverty are computed after all moves, on the month's final states.
+"""
+
+from __future__ import annotations
+
+from .base import Process
+from .clock import Clock
+from .demography import Demography
+from .formality import Formality
+from .inactivity import Inactivity
+from .income import HouseholdIncome, UnemploymentInsurance
+from .matching import Matching
+from .search import JobSearch
+from .separations import Separations
+from .training import Training
+from .vacancies import Vacancies
+
+LOOP_ORDER: tuple[type[Process], ...] = (
+    Demography,  # deaths and entrants, retirement, school leaving
+    Separations,  # job losses by sector and formality
+    JobSearch,  # who applies this month (effort, lock-in, on-the-job search)
+    Vacancies,  # vacancies posted by sector and formality (free entry x demand index)
+    Matching,  # applicants compete for vacancies; hires
+    Formality,  # informal jobs formalise, formal jobs informalise
+    Inactivity,  # care, disability, discouragement; returns to search
+    Training,  # course progress, completions, dropouts; referrals of the unemployed
+    UnemploymentInsurance,  # entitlement on job loss; monthly payments
+    HouseholdIncome,  # wages, contributions, pensions, social assistance, poverty
+    Clock,  # ageing, durations, contribution record
+)
+
+__all__ = ["LOOP_ORDER", "Process"]

@@ -1,0 +1,23 @@
+"""End of month: everyone ages, durations tick, the contribution record shifts."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..states import State
+from .base import Process
+
+
+class Clock(Process):
+    name = "clock"
+
+    def step(self, model) -> None:
+        w = model.workers
+        w.age += 1
+        w.months_in_state += 1
+        state = w.state
+        seeking = (state == State.UNEMPLOYED) | (state == State.TRAINING)
+        w.spell += seeking
+        w.spell[~seeking] = 0
+        w.contrib <<= np.uint64(1)
+        w.contrib |= (state == State.FORMAL).astype(np.uint64)

@@ -1,0 +1,93 @@
+"""Matching: applicants compete for vacancies, a genuine interaction.
+
+Each applicant sends one application: to a vacancy of their own sector with probability
+``search.own_sector`` (when there is one), else to any vacancy; informal workers apply only
+to formal vacancies. Each vacancy then hires one of its applicants with probability
+proportional to a hiring weight (skill fit, certification for formal jobs, scarring from
+long spells), drawn as an exponential race. Losers stay where they were. Because a trained
+or certified applicant can win a vacancy another would have won, displacement and
+deadweight emerge rather than being assumed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..population import sector_wages, wage_offer
+from ..states import LastJob, State
+from .base import Process
+
+
+class Matching(Process):
+    name = "matching"
+
+    def setup(self, model) -> None:
+        self.sector_wage, self.informal_ratio = sector_wages(model.cfg)
+
+    def step(self, model) -> None:
+        vb, a = model.vacancies, model.applicants
+        if vb.n == 0 or a.size == 0:
+            return
+        w, mv, eco = model.workers, model.moves, model.cfg.economy
+        target = self._targets(model, vb, a)
+        valid = target >= 0
+        a, target = a[valid], target[valid]
+        race = model.uniform("matching.race")[a].astype(np.float64)
+
+        h = eco.hiring
+        v_formal = vb.formal[target]
+        log_weight = -h.mismatch_penalty * np.maximum(vb.requirement[target] - w.skill[a], 0.0)
+        log_weight -= h.scarring * w.spell[a]
+        if h.certified_premium > 0:
+            log_weight += np.log1p(h.certified_premium) * (w.certified[a] & v_formal)
+        # exponential race: the smallest E_i / weight_i wins with probability ~ weight_i
+        log_key = np.log(-np.log1p(-race)) - log_weight
+        order = np.lexsort((log_key, target))
+        t_sorted = target[order]
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = t_sorted[1:] != t_sorted[:-1]
+        win = order[first]
+        hired, vac = a[win], target[win]
+        formal = vb.formal[vac]
+        self._hire(model, hired, vb.sector[vac], formal)
+
+    def _targets(self, model, vb, a: np.ndarray) -> np.ndarray:
+        w, p_own = model.workers, model.cfg.economy.search.own_sector
+        u = model.uniform("matching.target")[a].astype(np.float64)
+        target = np.full(a.size, -1, dtype=np.int64)
+        fo = model.applicant_formal_only
+        n_formal = vb.formal_index.size
+        if n_formal and fo.any():
+            target[fo] = vb.formal_index[(u[fo] * n_formal).astype(np.int64)]
+        ot = ~fo
+        if ot.any():
+            uo, sector = u[ot], w.sector[a[ot]]
+            own_n = vb.by_sector[sector]
+            own = (uo < p_own) & (own_n > 0)
+            # reuse the draw: rescaled, it is uniform on [0, 1) within either branch
+            r = np.where(uo < p_own, uo / max(p_own, 1e-300), (uo - p_own) / max(1 - p_own, 1e-300))
+            r = np.minimum(r, np.nextafter(1.0, 0.0))
+            target[ot] = np.where(own, vb.start[sector] + (r * own_n).astype(np.int64),
+                                  (r * vb.n).astype(np.int64))
+        return target
+
+    def _hire(self, model, idx: np.ndarray, sector: np.ndarray, formal: np.ndarray) -> None:
+        w, mv = model.workers, model.moves
+        from_state = mv.state0[idx]
+        seeker = from_state != State.INFORMAL
+        model.cohorts.placed(model.month, w.spell[idx[seeker]])
+        model.flows["new_placements"] += int(seeker.sum())
+        model.flows["new_placements_formal"] += int((seeker & formal).sum())
+        model.flows["new_job_to_job"] += int((~seeker).sum())
+        model.flows["new_hires_formal"] += int(formal.sum())
+        model.flows["new_hires_informal"] += int((~formal).sum())
+        model.flows["placement_spell_months"] += float(w.spell[idx[seeker]].sum())
+        w.sector[idx] = sector
+        w.wage[idx] = wage_offer(self.sector_wage, self.informal_ratio,
+                                 model.cfg.economy.hiring.skill_return, sector, w.skill[idx], formal)
+        w.last_job[idx] = np.where(formal, LastJob.FORMAL, LastJob.INFORMAL)
+        w.spell[idx] = 0
+        w.ui_left[idx] = 0
+        w.training_left[idx] = 0
+        mv.move(idx[formal], State.FORMAL)
+        mv.move(idx[~formal], State.INFORMAL)

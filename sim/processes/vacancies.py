@@ -1,0 +1,57 @@
+"""Labour demand: vacancies posted this month by sector and formality.
+
+Free entry pins market tightness: firms post ``tightness x demand_index`` vacancies per
+active applicant, split across sectors and formality by the sectors' vacancy shares. A
+demand shock lowers the index and so the job-finding rate of everyone competing. Unfilled
+vacancies lapse at the end of the month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Process
+
+
+class Vacancies(Process):
+    name = "vacancies"
+
+    def setup(self, model) -> None:
+        sectors = list(model.cfg.economy.sectors.values())
+        share = np.array([s.vacancy_share for s in sectors], dtype=float)
+        formal = np.array([s.formal_vacancy_share for s in sectors], dtype=float)
+        cells = np.stack([share * (1 - formal), share * formal], axis=1).ravel()  # (sector, formal)
+        total = cells.sum()
+        self.cell_p = cells / total if total > 0 else cells
+        self.requirement = np.array([s.skill_requirement for s in sectors], dtype=float)
+
+    def step(self, model) -> None:
+        eco = model.cfg.economy
+        rng = model.streams.generator(self.name, model.month)
+        expected = eco.tightness * eco.demand_index * model.applicants.size
+        n = int(np.floor(expected + rng.random())) if self.cell_p.sum() > 0 else 0
+        counts = rng.multinomial(n, self.cell_p) if n else np.zeros(self.cell_p.size, np.int64)
+        cell = np.repeat(np.arange(counts.size), counts)  # sorted by (sector, formal)
+        sector = (cell // 2).astype(np.int8)
+        formal = (cell % 2).astype(np.bool_)
+        h = eco.hiring
+        mean_req = np.where(formal, self.requirement[sector], h.informal_requirement)
+        req = np.clip(mean_req + h.requirement_spread * rng.standard_normal(n), 0.0, 1.0)
+        model.vacancies = VacancyBook(sector, formal, req.astype(np.float32),
+                                      counts.reshape(-1, 2))
+        model.flows["vacancies"] += n
+        model.flows["vacancies_formal"] += int(formal.sum())
+
+
+class VacancyBook:
+    """This month's vacancies, sorted by (sector, formality), with lookup offsets."""
+
+    __slots__ = ("by_sector", "formal", "formal_index", "n", "requirement", "sector", "start")
+
+    def __init__(self, sector: np.ndarray, formal: np.ndarray, requirement: np.ndarray,
+                 counts: np.ndarray) -> None:
+        self.n = sector.size
+        self.sector, self.formal, self.requirement = sector, formal, requirement
+        self.by_sector = counts.sum(axis=1)
+        self.start = np.concatenate([[0], np.cumsum(self.by_sector)[:-1]])
+        self.formal_index = np.flatnonzero(formal)
