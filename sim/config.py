@@ -14,22 +14,27 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any
 
 INF = math.inf
+REQUIRED: Any = "???"  # OmegaConf's marker of a mandatory value
 
 
 class ConfigError(ValueError):
     """An invalid configuration value; the message is one line for the user."""
 
 
-def par(default: Any, doc: str, *, lo: float = -INF, hi: float = INF, unit: str = "") -> Any:
-    """A numeric parameter with its allowed closed range [lo, hi], unit and meaning."""
-    meta = {"doc": doc, "lo": lo, "hi": hi, "unit": unit}
-    if isinstance(default, list | dict):
-        return field(default_factory=lambda: type(default)(default), metadata=meta)
-    return field(default=default, metadata=meta)
+def par(doc: str, *, lo: float = -INF, hi: float = INF, unit: str = "") -> Any:
+    """A required numeric parameter with its allowed closed range [lo, hi], unit and meaning.
+
+    Values live in the YAML under ``configs/`` only; ``???`` marks them required here.
+    """
+    return field(default=REQUIRED, metadata={"doc": doc, "lo": lo, "hi": hi, "unit": unit})
 
 
-def prob(default: float, doc: str, unit: str = "probability per month") -> Any:
-    return par(default, doc, lo=0.0, hi=1.0, unit=unit)
+def prob(doc: str, unit: str = "probability per month") -> Any:
+    return par(doc, lo=0.0, hi=1.0, unit=unit)
+
+
+def flag(doc: str) -> Any:
+    return field(default=REQUIRED, metadata={"doc": doc, "bool": True})
 
 
 def sub(factory: Any) -> Any:
@@ -39,147 +44,147 @@ def sub(factory: Any) -> Any:
 # --------------------------------------------------------------------------- population
 @dataclass
 class DemographyConfig:
-    mortality_at_15: float = prob(0.0005, "annual probability of death at age 15", "per year")
+    mortality_at_15: float = prob("annual probability of death at age 15", "per year")
     mortality_growth: float = par(
-        0.085, "Gompertz growth of annual mortality per year of age", lo=0.0, hi=0.5, unit="1/year"
+        "Gompertz growth of annual mortality per year of age", lo=0.0, hi=0.5, unit="1/year"
     )
-    max_age_years: int = par(100, "age at which every remaining worker leaves", lo=66, hi=110)
+    max_age_years: int = par("age at which every remaining worker leaves", lo=66, hi=110)
     school_leaving: float = prob(
-        0.03, "monthly hazard that a 15-24 year-old in education leaves school to search"
+        "monthly hazard that a 15-24 year-old in education leaves school to search"
     )
     school_leaving_age_max: int = par(
-        25, "age (years) by which every young person has left school", lo=15, hi=30
+        "age (years) by which every young person has left school", lo=15, hi=30
     )
-    pension_age_years: int = par(65, "statutory pension age", lo=50, hi=75, unit="years")
+    pension_age_years: int = par("statutory pension age", lo=50, hi=75, unit="years")
 
 
 @dataclass
 class PopulationConfig:
-    size: int = par(100_000, "number of worker slots (people aged 15+)", lo=1, hi=50_000_000)
+    size: int = par("number of worker slots (people aged 15+)", lo=1, hi=50_000_000)
     adults_per_household: list[float] = par(
-        [0.25, 0.45, 0.2, 0.1], "probabilities of 1, 2, 3, 4... people aged 15+ per household",
-        lo=0.0, hi=1.0,
+        "probabilities of 1, 2, 3, 4... people aged 15+ per household",
+        lo=0.0,
+        hi=1.0,
     )
     children_per_household: float = par(
-        0.9, "mean number of children under 15 per household (Poisson)", lo=0.0, hi=10.0
+        "mean number of children under 15 per household (Poisson)", lo=0.0, hi=10.0
     )
-    female_share: float = prob(0.5, "share of women", "share")
+    female_share: float = prob("share of women", "share")
     skill_beta: list[float] = par(
-        [2.0, 3.0], "Beta(a, b) distribution of the skill index in [0, 1]", lo=0.01, hi=100.0
+        "Beta(a, b) distribution of the skill index in [0, 1]", lo=0.01, hi=100.0
     )
-    certified_share: float = prob(0.35, "share with a certified skill at mean skill", "share")
+    certified_share: float = prob("share with a certified skill at mean skill", "share")
     digital_share: list[float] = par(
-        [0.8, 0.6, 0.3, 0.15], "digital literacy by life stage (youth, prime, older, 65+)",
-        lo=0.0, hi=1.0,
+        "digital literacy by life stage (youth, prime, older, 65+)",
+        lo=0.0,
+        hi=1.0,
     )
-    disability_share: float = prob(0.05, "share with a disability at the start", "share")
-    carer_share: list[float] = par(
-        [0.05, 0.2], "share with care responsibilities (men, women)", lo=0.0, hi=1.0
-    )
-    regions: int = par(4, "number of regions", lo=1, hi=100)
-    initial_unemployment: float = prob(0.08, "share of the labour force unemployed at start", "share")
-    initial_informality: float = prob(0.5, "share of employment informal at start", "share")
+    disability_share: float = prob("share with a disability at the start", "share")
+    carer_share: list[float] = par("share with care responsibilities (men, women)", lo=0.0, hi=1.0)
+    regions: int = par("number of regions", lo=1, hi=100)
+    initial_unemployment: float = prob("share of the labour force unemployed at start", "share")
+    initial_informality: float = prob("share of employment informal at start", "share")
     demography: DemographyConfig = sub(DemographyConfig)
 
 
 # --------------------------------------------------------------------------- economy
 @dataclass
 class SectorConfig:
-    employment_share: float = prob(0.25, "share of initial jobs", "share")
-    vacancy_share: float = prob(0.25, "share of vacancies posted (before normalising)", "share")
-    formal_vacancy_share: float = prob(0.5, "share of this sector's vacancies that are formal", "share")
-    separation_formal: float = prob(0.012, "monthly separation hazard of formal jobs")
-    separation_informal: float = prob(0.035, "monthly separation hazard of informal jobs")
-    wage_formal: float = par(600.0, "formal monthly wage at skill 0", lo=0.0, unit="currency/month")
+    employment_share: float = prob("share of initial jobs", "share")
+    vacancy_share: float = prob("share of vacancies posted (before normalising)", "share")
+    formal_vacancy_share: float = prob("share of this sector's vacancies that are formal", "share")
+    separation_formal: float = prob("monthly separation hazard of formal jobs")
+    separation_informal: float = prob("monthly separation hazard of informal jobs")
+    wage_formal: float = par("formal monthly wage at skill 0", lo=0.0, unit="currency/month")
     informal_wage_ratio: float = par(
-        0.6, "informal wage relative to formal, same skill", lo=0.0, hi=5.0, unit="ratio"
+        "informal wage relative to formal, same skill", lo=0.0, hi=5.0, unit="ratio"
     )
-    skill_requirement: float = prob(0.4, "mean skill required by this sector's formal vacancies", "skill")
-
-
-def _default_sectors() -> dict[str, SectorConfig]:
-    return {"services": SectorConfig()}
+    skill_requirement: float = prob(
+        "mean skill required by this sector's formal vacancies", "skill"
+    )
 
 
 @dataclass
 class SearchConfig:
-    effort_unemployed: float = prob(0.85, "probability an unemployed worker applies in a month")
+    effort_unemployed: float = prob("probability an unemployed worker applies in a month")
     effort_informal: float = prob(
-        0.15, "probability an informal worker applies for a formal job in a month"
+        "probability an informal worker applies for a formal job in a month"
     )
-    lock_in: float = prob(
-        0.3, "search effort in training relative to unemployed (lock-in)", "ratio"
-    )
+    lock_in: float = prob("search effort in training relative to unemployed (lock-in)", "ratio")
     benefit_effort: float = par(
-        0.9, "search effort of UI recipients relative to non-recipients", lo=0.0, hi=1.0, unit="ratio"
+        "search effort of UI recipients relative to non-recipients", lo=0.0, hi=1.0, unit="ratio"
     )
     discouragement: float = par(
-        0.01, "relative fall in search effort per month of spell", lo=0.0, hi=1.0, unit="1/month"
+        "relative fall in search effort per month of spell", lo=0.0, hi=1.0, unit="1/month"
     )
     own_sector: float = prob(
-        0.6, "probability an applicant targets a vacancy in their own sector", "probability"
+        "probability an applicant targets a vacancy in their own sector", "probability"
     )
 
 
 @dataclass
 class HiringConfig:
     mismatch_penalty: float = par(
-        4.0, "fall in log hiring weight per unit of skill shortfall", lo=0.0, hi=100.0, unit="1/skill"
+        "fall in log hiring weight per unit of skill shortfall", lo=0.0, hi=100.0, unit="1/skill"
     )
     certified_premium: float = par(
-        0.5, "extra hiring weight of a certified applicant for a formal job", lo=0.0, hi=100.0,
+        "extra hiring weight of a certified applicant for a formal job",
+        lo=0.0,
+        hi=100.0,
         unit="ratio",
     )
     scarring: float = par(
-        0.02, "fall in log hiring weight per month of unemployment", lo=0.0, hi=1.0, unit="1/month"
+        "fall in log hiring weight per month of unemployment", lo=0.0, hi=1.0, unit="1/month"
     )
-    informal_requirement: float = prob(
-        0.15, "mean skill required by informal vacancies", "skill"
-    )
+    informal_requirement: float = prob("mean skill required by informal vacancies", "skill")
     requirement_spread: float = par(
-        0.15, "s.d. of vacancy skill requirements around their mean", lo=0.0, hi=1.0, unit="skill"
+        "s.d. of vacancy skill requirements around their mean", lo=0.0, hi=1.0, unit="skill"
     )
     skill_return: float = par(
-        1.2, "log-wage gain per unit of skill", lo=0.0, hi=10.0, unit="log points/skill"
+        "log-wage gain per unit of skill", lo=0.0, hi=10.0, unit="log points/skill"
     )
 
 
 @dataclass
 class FormalityConfig:
-    formalisation: float = prob(0.004, "monthly hazard that an informal job becomes formal")
+    formalisation: float = prob("monthly hazard that an informal job becomes formal")
     certified_multiplier: float = par(
-        2.0, "formalisation hazard multiplier for certified workers", lo=0.0, hi=100.0, unit="ratio"
+        "formalisation hazard multiplier for certified workers", lo=0.0, hi=100.0, unit="ratio"
     )
-    informalisation: float = prob(0.002, "monthly hazard that a formal job becomes informal")
+    informalisation: float = prob("monthly hazard that a formal job becomes informal")
 
 
 @dataclass
 class InactivityConfig:
-    care_entry: float = prob(0.01, "monthly hazard that a carer leaves the labour force")
-    care_exit: float = prob(0.05, "monthly hazard that a carer returns to search")
+    care_entry: float = prob("monthly hazard that a carer leaves the labour force")
+    care_exit: float = prob("monthly hazard that a carer returns to search")
     discouraged_after: int = par(
-        12, "spell length after which unemployed workers may give up", lo=0, hi=600, unit="months"
+        "spell length after which unemployed workers may give up", lo=0, hi=600, unit="months"
     )
-    discouraged_entry: float = prob(0.02, "monthly hazard of giving up search after that")
-    discouraged_exit: float = prob(0.03, "monthly hazard that a discouraged worker searches again")
-    disability_onset: float = prob(0.0005, "monthly hazard of disability or work injury")
-    disability_exit: float = prob(0.01, "monthly hazard that an inactive disabled worker searches")
+    discouraged_entry: float = prob("monthly hazard of giving up search after that")
+    discouraged_exit: float = prob("monthly hazard that a discouraged worker searches again")
+    disability_onset: float = prob("monthly hazard of disability or work injury")
+    disability_exit: float = prob("monthly hazard that an inactive disabled worker searches")
 
 
 @dataclass
 class EconomyConfig:
     tightness: float = par(
-        0.55, "vacancies posted per active job seeker at demand 1 (free entry)", lo=0.0, hi=100.0,
+        "vacancies posted per active job seeker at demand 1 (free entry)",
+        lo=0.0,
+        hi=100.0,
         unit="vacancies/applicant",
     )
     demand_index: float = par(
-        1.0, "labour demand index scaling vacancy creation (shocks move it)", lo=0.0, hi=10.0
+        "labour demand index scaling vacancy creation (shocks move it)", lo=0.0, hi=10.0
     )
     separation_multiplier: float = par(
-        1.0, "multiplier on every separation hazard (shocks raise it)", lo=0.0, hi=100.0,
+        "multiplier on every separation hazard (shocks raise it)",
+        lo=0.0,
+        hi=100.0,
         unit="ratio",
     )
-    sectors: dict[str, SectorConfig] = field(default_factory=_default_sectors)
+    sectors: dict[str, SectorConfig] = field(default_factory=dict)
     search: SearchConfig = sub(SearchConfig)
     hiring: HiringConfig = sub(HiringConfig)
     formality: FormalityConfig = sub(FormalityConfig)
@@ -189,72 +194,77 @@ class EconomyConfig:
 # --------------------------------------------------------------------------- policy
 @dataclass
 class UnemploymentInsuranceConfig:
-    enabled: bool = True
+    enabled: bool = flag("whether the instrument operates")
     contribution_rate: float = prob(
-        0.2, "social-insurance contribution rate on formal wages (employer + employee)", "share"
+        "social-insurance contribution rate on formal wages (employer + employee)", "share"
     )
-    employee_share: float = prob(0.5, "share of contributions paid out of the worker's wage", "share")
-    window_months: int = par(24, "look-back window for the contribution record", lo=1, hi=64,
-                             unit="months")
+    employee_share: float = prob("share of contributions paid out of the worker's wage", "share")
+    window_months: int = par(
+        "look-back window for the contribution record", lo=1, hi=64, unit="months"
+    )
     min_contribution_months: int = par(
-        12, "months contributed within the window to qualify", lo=0, hi=64, unit="months"
+        "months contributed within the window to qualify", lo=0, hi=64, unit="months"
     )
-    replacement_rate: float = prob(0.5, "benefit as a share of the last wage", "share")
-    floor: float = par(150.0, "minimum monthly benefit", lo=0.0, unit="currency/month")
-    ceiling: float = par(1200.0, "maximum monthly benefit", lo=0.0, unit="currency/month")
-    max_duration_months: int = par(6, "maximum benefit duration", lo=0, hi=120, unit="months")
+    replacement_rate: float = prob("benefit as a share of the last wage", "share")
+    floor: float = par("minimum monthly benefit", lo=0.0, unit="currency/month")
+    ceiling: float = par("maximum monthly benefit", lo=0.0, unit="currency/month")
+    max_duration_months: int = par("maximum benefit duration", lo=0, hi=120, unit="months")
 
 
 @dataclass
 class SocialAssistanceConfig:
-    enabled: bool = True
+    enabled: bool = flag("whether the instrument operates")
     guaranteed_income: float = par(
-        150.0, "income guaranteed per equivalent adult (top-up)", lo=0.0, unit="currency/month"
+        "income guaranteed per equivalent adult (top-up)", lo=0.0, unit="currency/month"
     )
-    takeup: float = prob(0.6, "probability an eligible household claims", "probability")
+    takeup: float = prob("probability an eligible household claims", "probability")
 
 
 @dataclass
 class TrainingConfig:
-    enabled: bool = True
-    referral: float = prob(0.03, "monthly probability an eligible unemployed worker starts training")
-    min_spell_months: int = par(3, "spell length before referral", lo=0, hi=600, unit="months")
-    duration_months: int = par(4, "course length", lo=1, hi=36, unit="months")
-    dropout: float = prob(0.05, "monthly hazard of dropping out")
-    cost_per_month: float = par(450.0, "provider cost per participant-month", lo=0.0,
-                                unit="currency/participant-month")
-    skill_gain: float = par(0.1, "skill gain on completion", lo=0.0, hi=1.0, unit="skill")
-    certification: float = prob(0.7, "probability completion certifies the skill", "probability")
+    enabled: bool = flag("whether the instrument operates")
+    referral: float = prob("monthly probability an eligible unemployed worker starts training")
+    min_spell_months: int = par("spell length before referral", lo=0, hi=600, unit="months")
+    duration_months: int = par("course length", lo=1, hi=36, unit="months")
+    dropout: float = prob("monthly hazard of dropping out")
+    cost_per_month: float = par(
+        "provider cost per participant-month", lo=0.0, unit="currency/participant-month"
+    )
+    skill_gain: float = par("skill gain on completion", lo=0.0, hi=1.0, unit="skill")
+    certification: float = prob("probability completion certifies the skill", "probability")
 
 
 @dataclass
 class PensionConfig:
-    replacement_rate: float = prob(0.4, "contributory pension as a share of last wage", "share")
+    replacement_rate: float = prob("contributory pension as a share of last wage", "share")
     min_contribution_months: int = par(
-        12, "months contributed in the look-back window to get a contributory pension", lo=0,
-        hi=64, unit="months",
+        "months contributed in the look-back window to get a contributory pension",
+        lo=0,
+        hi=64,
+        unit="months",
     )
-    social_pension: float = par(80.0, "non-contributory pension", lo=0.0, unit="currency/month")
+    social_pension: float = par("non-contributory pension", lo=0.0, unit="currency/month")
 
 
 @dataclass
 class AdminConfig:
     cost_per_claim_month: float = par(
-        15.0, "benefit administration per beneficiary-month", lo=0.0, unit="currency"
+        "benefit administration per beneficiary-month", lo=0.0, unit="currency"
     )
-    cost_per_referral: float = par(60.0, "intake and referral cost per training start", lo=0.0,
-                                   unit="currency")
+    cost_per_referral: float = par(
+        "intake and referral cost per training start", lo=0.0, unit="currency"
+    )
 
 
 @dataclass
 class PovertyConfig:
-    line: str = field(default="relative", metadata={"choices": ("relative", "absolute")})
-    relative_share: float = prob(0.6, "relative line as a share of median equivalised income", "share")
-    absolute_line: float = par(200.0, "absolute poverty line", lo=0.0, unit="currency/month")
+    line: str = field(default=REQUIRED, metadata={"choices": ("relative", "absolute")})
+    relative_share: float = prob("relative line as a share of median equivalised income", "share")
+    absolute_line: float = par("absolute poverty line", lo=0.0, unit="currency/month")
     equivalence_adult: float = par(
-        0.5, "weight of each further person aged 15+ (OECD-modified)", lo=0.0, hi=1.0
+        "weight of each further person aged 15+ (OECD-modified)", lo=0.0, hi=1.0
     )
-    equivalence_child: float = par(0.3, "weight of each child (OECD-modified)", lo=0.0, hi=1.0)
+    equivalence_child: float = par("weight of each child (OECD-modified)", lo=0.0, hi=1.0)
 
 
 @dataclass
@@ -270,16 +280,17 @@ class PolicyConfig:
 # --------------------------------------------------------------------------- run
 @dataclass
 class RunConfig:
-    months: int = par(240, "months simulated after set-up", lo=1, hi=1200, unit="months")
-    burn_in: int = par(60, "months discarded before outcomes are averaged", lo=0, hi=1200,
-                       unit="months")
-    replicate: int = par(0, "replicate index combined with the seed", lo=0, hi=2**31 - 1)
-    label: str = "default"
+    months: int = par("months simulated after set-up", lo=1, hi=1200, unit="months")
+    burn_in: int = par(
+        "months discarded before outcomes are averaged", lo=0, hi=1200, unit="months"
+    )
+    replicate: int = par("replicate index combined with the seed", lo=0, hi=2**31 - 1)
+    label: str = field(default=REQUIRED, metadata={"doc": "name of the scenario"})
 
 
 @dataclass
 class Config:
-    seed: int = par(20261122, "seed of every random stream", lo=0, hi=2**63 - 1)
+    seed: int = par("seed of every random stream", lo=0, hi=2**63 - 1)
     population: PopulationConfig = sub(PopulationConfig)
     economy: EconomyConfig = sub(EconomyConfig)
     policy: PolicyConfig = sub(PolicyConfig)
@@ -291,20 +302,30 @@ def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def _allowed(meta: dict) -> str:
+def _num(x: float) -> str:
+    return f"{int(x):,}".replace(",", "_") if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+
+def _allowed(meta: dict, integer: bool = False) -> str:
     lo, hi = meta.get("lo", -INF), meta.get("hi", INF)
+    kind = "an integer" if integer else "a number"
     if lo == 0.0 and hi == 1.0 and meta.get("unit", "").startswith(("prob", "share")):
         return f"a {meta['unit'].split()[0]} in [0, 1]"
     if hi == INF:
-        return f"a number >= {lo:g}"
-    return f"a number in [{lo:g}, {hi:g}]"
+        return f"{kind} >= {_num(lo)}"
+    return f"{kind} in [{_num(lo)}, {_num(hi)}]"
 
 
-def _check_number(key: str, value: Any, meta: dict) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"{key} = {_fmt(value)} is not allowed: must be {_allowed(meta)}")
+def _check_number(key: str, value: Any, meta: dict, integer: bool = False) -> None:
+    wrong_type = isinstance(value, bool) or not isinstance(value, int | float)
+    if wrong_type or (integer and not float(value).is_integer()):
+        raise ConfigError(
+            f"{key} = {_fmt(value)} is not allowed: must be {_allowed(meta, integer)}"
+        )
     if not math.isfinite(value) or not (meta["lo"] <= value <= meta["hi"]):
-        raise ConfigError(f"{key} = {_fmt(value)} is out of range: must be {_allowed(meta)}")
+        raise ConfigError(
+            f"{key} = {_fmt(value)} is out of range: must be {_allowed(meta, integer)}"
+        )
 
 
 def _walk(obj: Any, prefix: str) -> None:
@@ -323,13 +344,18 @@ def _walk(obj: Any, prefix: str) -> None:
                 raise ConfigError(
                     f"{key} = {_fmt(value)} is not allowed: must be one of {list(meta['choices'])}"
                 )
+        elif value == REQUIRED:
+            raise ConfigError(f"{key} is missing: set it in the YAML or as an override ({key}=...)")
+        elif meta.get("bool"):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{key} = {_fmt(value)} is not allowed: must be true or false")
         elif isinstance(value, list) and "lo" in meta:
             if not value:
                 raise ConfigError(f"{key} = [] is not allowed: must be a non-empty list")
             for i, item in enumerate(value):
                 _check_number(f"{key}[{i}]", item, meta)
         elif "lo" in meta:
-            _check_number(key, value, meta)
+            _check_number(key, value, meta, integer=f.type in ("int", int))
 
 
 def _require(ok: bool, message: str) -> None:
@@ -351,13 +377,23 @@ def validate(cfg: Config) -> Config:
             f"{key} = {probs} is not allowed: probabilities must sum to 1 (they sum to "
             f"{sum(probs):.6g})",
         )
-    _require(len(pop.skill_beta) == 2,
-             f"population.skill_beta = {pop.skill_beta} is not allowed: must be [a, b]")
-    _require(len(pop.digital_share) == 4, f"population.digital_share = {pop.digital_share} is "
-             "not allowed: must list 4 shares (youth, prime, older, 65+)")
-    _require(len(pop.carer_share) == 2, f"population.carer_share = {pop.carer_share} is not "
-             "allowed: must list 2 shares (men, women)")
-    _require(len(eco.sectors) >= 1, "economy.sectors = {} is not allowed: needs at least one sector")
+    _require(
+        len(pop.skill_beta) == 2,
+        f"population.skill_beta = {pop.skill_beta} is not allowed: must be [a, b]",
+    )
+    _require(
+        len(pop.digital_share) == 4,
+        f"population.digital_share = {pop.digital_share} is "
+        "not allowed: must list 4 shares (youth, prime, older, 65+)",
+    )
+    _require(
+        len(pop.carer_share) == 2,
+        f"population.carer_share = {pop.carer_share} is not "
+        "allowed: must list 2 shares (men, women)",
+    )
+    _require(
+        len(eco.sectors) >= 1, "economy.sectors = {} is not allowed: needs at least one sector"
+    )
     _require(len(eco.sectors) <= 100, "economy.sectors has more than 100 sectors")
     emp = sum(s.employment_share for s in eco.sectors.values())
     _require(emp > 0, f"economy.sectors.*.employment_share sum to {emp:g}: must be > 0")
@@ -393,20 +429,23 @@ def from_dict(data: dict) -> Config:
 
 def _build(cls: type, data: dict, prefix: str) -> Any:
     if not isinstance(data, dict):
-        raise ConfigError(f"{prefix.rstrip('.') or 'config'} = {_fmt(data)} is not allowed: "
-                          "must be a mapping")
+        raise ConfigError(
+            f"{prefix.rstrip('.') or 'config'} = {_fmt(data)} is not allowed: must be a mapping"
+        )
     known = {f.name: f for f in fields(cls)}
     for key in data:
         if key not in known:
-            raise ConfigError(f"{prefix}{key} is not a known key: allowed keys are "
-                              f"{sorted(known)}")
+            raise ConfigError(f"{prefix}{key} is not a known key: allowed keys are {sorted(known)}")
     kwargs = {}
     for name, f in known.items():
         if name not in data:
             continue
         value = data[name]
-        default = (f.default_factory() if f.default_factory is not MISSING  # type: ignore[misc]
-                   else f.default)
+        default = (
+            f.default_factory()
+            if f.default_factory is not MISSING  # type: ignore[misc]
+            else f.default
+        )
         if is_dataclass(default):
             value = _build(type(default), value, f"{prefix}{name}.")
         elif name == "sectors":
@@ -424,3 +463,95 @@ def to_dict(cfg: Any) -> Any:
     if isinstance(cfg, list | tuple):
         return [to_dict(v) for v in cfg]
     return cfg
+
+
+# --------------------------------------------------------------------------- Hydra glue
+def register() -> None:
+    """Register the schema with Hydra's ConfigStore as ``base_config``."""
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name="base_config", node=Config)
+
+
+def from_omegaconf(cfg: Any) -> Config:
+    """A composed Hydra/OmegaConf config -> validated ``Config`` (raises ``ConfigError``)."""
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    try:
+        plain = OmegaConf.to_container(cfg, resolve=True, throw_on_missing=True)
+    except OmegaConfBaseException as exc:
+        raise ConfigError(describe_error(exc)) from None
+    plain.pop("hydra", None)
+    return from_dict(plain)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line naming the key, the value and what is allowed, from a Hydra/OmegaConf error."""
+    from omegaconf.errors import (
+        ConfigAttributeError,
+        ConfigKeyError,
+        MissingMandatoryValue,
+        OmegaConfBaseException,
+    )
+
+    chain, e = [], exc
+    while e is not None and len(chain) < 10:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    for err in chain:
+        if isinstance(err, ConfigError):
+            return str(err)
+    for err in chain:
+        if not isinstance(err, OmegaConfBaseException) or not err.full_key:
+            continue
+        key = err.full_key
+        if isinstance(err, MissingMandatoryValue):
+            return f"{key} is missing: set it in the YAML or as an override ({key}=...)"
+        if isinstance(err, ConfigKeyError | ConfigAttributeError):
+            parent = key.rsplit(".", 1)[0] if "." in key else ""
+            allowed = _keys_at(parent)
+            hint = (
+                f": allowed keys under {parent or 'the top level'} are {allowed}" if allowed else ""
+            )
+            return f"{key} is not a known key{hint}"
+        first = (err.msg or str(err)).splitlines()[0]
+        meta = _field_meta(key)
+        allowed = f": must be {_allowed(meta, meta['_int'])}" if "lo" in meta else ""
+        return f"{key} = {err.value!r} is not allowed{allowed} ({first})"
+    text = str(exc).split("Config search path")[0]
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return "; ".join(lines) if lines else type(exc).__name__
+
+
+def _schema_at(path: str) -> Any:
+    """The schema dataclass at a dotted path (``economy.sectors.<name>`` is a sector)."""
+    cls: Any = Config
+    parts = [p for p in path.split(".") if p]
+    i = 0
+    while i < len(parts):
+        f = {f.name: f for f in fields(cls)}.get(parts[i]) if is_dataclass(cls) else None
+        if f is None:
+            return None
+        if f.name == "sectors":
+            if i + 1 == len(parts):
+                return None  # the mapping of sector names itself
+            cls, i = SectorConfig, i + 2
+            continue
+        default = f.default_factory() if f.default_factory is not MISSING else None  # type: ignore[misc]
+        if not is_dataclass(default):
+            return None
+        cls, i = type(default), i + 1
+    return cls
+
+
+def _keys_at(path: str) -> list[str]:
+    cls = _schema_at(path)
+    return [f.name for f in fields(cls)] if cls is not None else []
+
+
+def _field_meta(key: str) -> dict:
+    parent, _, name = key.rpartition(".")
+    cls = _schema_at(parent)
+    f = {f.name: f for f in fields(cls)}.get(name) if cls is not None else None
+    return {**f.metadata, "_int": f.type in ("int", int)} if f is not None else {}

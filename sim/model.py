@@ -90,8 +90,13 @@ class LabourMarket(mesa.Model):
 
     def transitions(self) -> pd.DataFrame:
         """Counts of moves per month by from-state, to-state, life stage, sex, formality."""
-        shape = (len(FLOW_NAMES), len(FLOW_NAMES), len(LIFE_STAGE_NAMES), len(SEX_NAMES),
-                 len(LAST_JOB_NAMES))
+        shape = (
+            len(FLOW_NAMES),
+            len(FLOW_NAMES),
+            len(LIFE_STAGE_NAMES),
+            len(SEX_NAMES),
+            len(LAST_JOB_NAMES),
+        )
         months, cells, counts = [], [], []
         for month, arr in self._transitions:
             months.append(np.full(arr.shape[1], month, dtype=np.int32))
@@ -100,15 +105,17 @@ class LabourMarket(mesa.Model):
         flat = np.concatenate(cells) if cells else np.zeros(0, np.int64)
         f, t, st, sx, lj = np.unravel_index(flat, shape)
         cat = pd.Categorical.from_codes
-        return pd.DataFrame({
-            "month": np.concatenate(months) if months else np.zeros(0, np.int32),
-            "from_state": cat(f, FLOW_NAMES),
-            "to_state": cat(t, FLOW_NAMES),
-            "life_stage": cat(st, LIFE_STAGE_NAMES),
-            "sex": cat(sx, SEX_NAMES),
-            "formality": cat(lj, LAST_JOB_NAMES),
-            "count": np.concatenate(counts) if counts else np.zeros(0, np.int64),
-        })
+        return pd.DataFrame(
+            {
+                "month": np.concatenate(months) if months else np.zeros(0, np.int32),
+                "from_state": cat(f, FLOW_NAMES),
+                "to_state": cat(t, FLOW_NAMES),
+                "life_stage": cat(st, LIFE_STAGE_NAMES),
+                "sex": cat(sx, SEX_NAMES),
+                "formality": cat(lj, LAST_JOB_NAMES),
+                "count": np.concatenate(counts) if counts else np.zeros(0, np.int64),
+            }
+        )
 
     def summary(self) -> dict:
         return outputs.summarise(self.timeseries(), self.cohorts, self.cfg.run.burn_in)

@@ -38,7 +38,7 @@ TIMESERIES: dict[str, str] = {
     "new_separations_formal": "formal job losses",
     "new_separations_informal": "informal job losses",
     "new_spells": "job-seeking spells started (entries to unemployment or training from "
-                  "outside job search)",
+    "outside job search)",
     "applicants": "applications sent (one per active searcher)",
     "vacancies": "vacancies posted",
     "vacancies_formal": "formal vacancies posted",
@@ -70,7 +70,7 @@ TIMESERIES: dict[str, str] = {
     **{f"unemployment_rate_{g}": f"unemployment rate, {g}" for g in _GROUPS},
     **{f"informality_rate_{g}": f"informality rate, {g}" for g in _GROUPS},
     "benefit_coverage_unemployed": "unemployed receiving UI or living in an SA household "
-                                   "/ unemployed",
+    "/ unemployed",
     "income_support_coverage": "people in households receiving any income support / people",
     "poverty_line": "poverty line (currency per equivalent adult per month)",
     "poverty_headcount": "people (children included) below the line / people (FGT0)",
@@ -149,14 +149,19 @@ def finish_month(model: LabourMarket) -> np.ndarray:
         if key.startswith(("new_", "spend_", "revenue_", "earnings", "applicants", "vacancies")):
             r.setdefault(key, f.get(key, 0))
     r["new_spells"] = new_spells
-    agency, service, provider = model.benefit_agency, model.employment_service, model.training_provider
+    agency, service, provider = (
+        model.benefit_agency,
+        model.employment_service,
+        model.training_provider,
+    )
     r["n_ui_recipients"] = int(agency.month["ui_recipients"])
     r["n_sa_households"] = int(agency.month["sa_households"])
     r["spend_ui"] = agency.month["spend_ui"]
     r["spend_sa"] = agency.month["spend_sa"]
     r["spend_benefits"] = r["spend_ui"] + r["spend_sa"]
-    provider.tally("spend_training",
-                   int(stocks[State.TRAINING]) * model.cfg.policy.training.cost_per_month)
+    provider.tally(
+        "spend_training", int(stocks[State.TRAINING]) * model.cfg.policy.training.cost_per_month
+    )
     r["spend_almp"] = provider.month["spend_training"]
     r["spend_admin"] = agency.month["spend_admin_claims"] + service.month["spend_admin_referrals"]
     r["spend_total"] = r["spend_benefits"] + r["spend_almp"] + r["spend_admin"]
@@ -168,10 +173,12 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     r["ltu_share"] = _share(ltu, unemployed)
     seekers0 = int(stocks0[State.UNEMPLOYED] + stocks0[State.TRAINING])
     r["job_finding_rate"] = _share(f.get("new_placements", 0), seekers0)
-    r["separation_rate"] = _share(f.get("new_separations", 0),
-                                  int(stocks0[State.FORMAL] + stocks0[State.INFORMAL]))
-    r["mean_spell_at_placement"] = _share(f.get("placement_spell_months", 0.0),
-                                          f.get("new_placements", 0))
+    r["separation_rate"] = _share(
+        f.get("new_separations", 0), int(stocks0[State.FORMAL] + stocks0[State.INFORMAL])
+    )
+    r["mean_spell_at_placement"] = _share(
+        f.get("placement_spell_months", 0.0), f.get("new_placements", 0)
+    )
     return counts
 
 
@@ -181,10 +188,12 @@ def _group_rates(model: LabourMarket, r: dict) -> None:
     n_sex = len(SEX_NAMES)
     stage = mv.group0 // (N_GROUPS // len(LIFE_STAGE_NAMES))
     sex = w.sex
-    grid = np.bincount(stage.astype(np.int64) * N_STATES + w.state,
-                       minlength=len(LIFE_STAGE_NAMES) * N_STATES).reshape(-1, N_STATES)
-    grid_sex = np.bincount(sex.astype(np.int64) * N_STATES + w.state,
-                           minlength=n_sex * N_STATES).reshape(-1, N_STATES)
+    grid = np.bincount(
+        stage.astype(np.int64) * N_STATES + w.state, minlength=len(LIFE_STAGE_NAMES) * N_STATES
+    ).reshape(-1, N_STATES)
+    grid_sex = np.bincount(
+        sex.astype(np.int64) * N_STATES + w.state, minlength=n_sex * N_STATES
+    ).reshape(-1, N_STATES)
     for names, table in ((LIFE_STAGE_NAMES, grid), (SEX_NAMES, grid_sex)):
         for i, g in enumerate(names):
             row = table[i]
@@ -193,8 +202,9 @@ def _group_rates(model: LabourMarket, r: dict) -> None:
             r[f"unemployment_rate_{g}"] = _share(int(row[State.UNEMPLOYED]), int(lf))
             r[f"informality_rate_{g}"] = _share(int(row[State.INFORMAL]), int(emp))
     working_age = grid[:3].sum()
-    r["employment_rate"] = _share(int(grid[:3, State.FORMAL].sum() + grid[:3, State.INFORMAL].sum()),
-                                  int(working_age))
+    r["employment_rate"] = _share(
+        int(grid[:3, State.FORMAL].sum() + grid[:3, State.INFORMAL].sum()), int(working_age)
+    )
     youth = stage == 0
     in_education = (w.state == State.INACTIVE) & (w.inactive_reason == InactiveReason.EDUCATION)
     neet = youth & ~in_education & ((w.state == State.UNEMPLOYED) | (w.state == State.INACTIVE))
@@ -203,13 +213,31 @@ def _group_rates(model: LabourMarket, r: dict) -> None:
 
 # --------------------------------------------------------------------------- summary
 RATE_KEYS = (
-    "poverty_headcount", "poverty_gap", "poverty_severity", "child_poverty_headcount",
-    "poverty_headcount_pre_transfer", "unemployment_rate", "informality_rate",
-    "employment_rate", "youth_neet_rate", "ltu_share", "job_finding_rate",
-    "benefit_coverage_unemployed", "income_support_coverage",
+    "poverty_headcount",
+    "poverty_gap",
+    "poverty_severity",
+    "child_poverty_headcount",
+    "poverty_headcount_pre_transfer",
+    "unemployment_rate",
+    "informality_rate",
+    "employment_rate",
+    "youth_neet_rate",
+    "ltu_share",
+    "job_finding_rate",
+    "benefit_coverage_unemployed",
+    "income_support_coverage",
 )
-SPEND_KEYS = ("spend_benefits", "spend_ui", "spend_sa", "spend_almp", "spend_admin",
-              "spend_total", "spend_pensions", "revenue_contributions", "net_fiscal_cost")
+SPEND_KEYS = (
+    "spend_benefits",
+    "spend_ui",
+    "spend_sa",
+    "spend_almp",
+    "spend_admin",
+    "spend_total",
+    "spend_pensions",
+    "revenue_contributions",
+    "net_fiscal_cost",
+)
 
 
 def summarise(ts, cohorts: Cohorts, burn_in: int) -> dict:
@@ -222,18 +250,25 @@ def summarise(ts, cohorts: Cohorts, burn_in: int) -> dict:
         out[k] = float(post[k].mean())  # per month
     placements = float(post["new_placements"].sum())
     out["placements_per_month"] = placements / max(len(post), 1)
-    out["cost_per_placement"] = (float(post["spend_almp"].sum() + post["spend_admin"].sum())
-                                 / placements if placements > 0 else 0.0)
+    out["cost_per_placement"] = (
+        float(post["spend_almp"].sum() + post["spend_admin"].sum()) / placements
+        if placements > 0
+        else 0.0
+    )
     for k in PLACEMENT_WINDOWS:
         out[f"placement_rate_{k}m"] = cohorts.rate(k, burn_in)
     out["by_life_stage"] = {
-        g: {m: float(post[f"{m}_{g}"].mean())
-            for m in ("unemployment_rate", "informality_rate", "poverty_headcount")}
+        g: {
+            m: float(post[f"{m}_{g}"].mean())
+            for m in ("unemployment_rate", "informality_rate", "poverty_headcount")
+        }
         for g in LIFE_STAGE_NAMES
     }
     out["by_sex"] = {
-        g: {m: float(post[f"{m}_{g}"].mean())
-            for m in ("unemployment_rate", "informality_rate", "poverty_headcount")}
+        g: {
+            m: float(post[f"{m}_{g}"].mean())
+            for m in ("unemployment_rate", "informality_rate", "poverty_headcount")
+        }
         for g in SEX_NAMES
     }
     return out

@@ -34,8 +34,14 @@ def stationary_age_weights(cfg: Config) -> np.ndarray:
     return survival / survival.sum()
 
 
-def wage_offer(cfg_sector_wage: np.ndarray, informal_ratio: np.ndarray, skill_return: float,
-               sector: np.ndarray, skill: np.ndarray, formal: np.ndarray) -> np.ndarray:
+def wage_offer(
+    cfg_sector_wage: np.ndarray,
+    informal_ratio: np.ndarray,
+    skill_return: float,
+    sector: np.ndarray,
+    skill: np.ndarray,
+    formal: np.ndarray,
+) -> np.ndarray:
     """Monthly wage of a job: sector base x skill return x informal discount."""
     base = cfg_sector_wage[sector] * np.exp(skill_return * skill)
     return np.where(formal, base, base * informal_ratio[sector]).astype(np.float32)
@@ -121,12 +127,19 @@ def build(cfg: Config, streams: Streams) -> tuple[Workers, Households, dict]:
 
     sector_wage, informal_ratio = sector_wages(cfg)
     formal_now = state == State.FORMAL
-    w.wage[:] = wage_offer(sector_wage, informal_ratio, eco.hiring.skill_return, w.sector,
-                           w.skill, formal_now | (state != State.INFORMAL))
+    w.wage[:] = wage_offer(
+        sector_wage,
+        informal_ratio,
+        eco.hiring.skill_return,
+        w.sector,
+        w.skill,
+        formal_now | (state != State.INFORMAL),
+    )
     prior_formal = rng.random(n) >= pop.initial_informality
     had_job = employed | retired | (state == State.UNEMPLOYED)
-    w.last_job[:] = np.where(had_job, np.where(prior_formal, LastJob.FORMAL, LastJob.INFORMAL),
-                             LastJob.NONE)
+    w.last_job[:] = np.where(
+        had_job, np.where(prior_formal, LastJob.FORMAL, LastJob.INFORMAL), LastJob.NONE
+    )
     w.last_job[formal_now] = LastJob.FORMAL
     w.last_job[state == State.INFORMAL] = LastJob.INFORMAL
     w.contrib[formal_now] = np.uint64(2**64 - 1)
@@ -144,5 +157,7 @@ def build(cfg: Config, streams: Streams) -> tuple[Workers, Households, dict]:
 
 def sector_wages(cfg: Config) -> tuple[np.ndarray, np.ndarray]:
     sectors = list(cfg.economy.sectors.values())
-    return (np.array([s.wage_formal for s in sectors], dtype=np.float64),
-            np.array([s.informal_wage_ratio for s in sectors], dtype=np.float64))
+    return (
+        np.array([s.wage_formal for s in sectors], dtype=np.float64),
+        np.array([s.informal_wage_ratio for s in sectors], dtype=np.float64),
+    )

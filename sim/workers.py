@@ -25,10 +25,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("sex", np.int8, "Sex: 0 male, 1 female"),
     Column("household", np.int32, "index of the worker's household"),
     Column("skill", np.float32, "skill level in [0, 1] (human capital index)"),
-    Column("certified", np.bool_, "skill is certified (formal credential or recognised prior learning)"),
+    Column(
+        "certified", np.bool_, "skill is certified (formal credential or recognised prior learning)"
+    ),
     Column("digital", np.bool_, "digitally literate: can use online service channels"),
     Column("disabled", np.bool_, "has a disability or work injury"),
-    Column("carer", np.bool_, "has care responsibilities (may leave temporarily for family reasons)"),
+    Column(
+        "carer", np.bool_, "has care responsibilities (may leave temporarily for family reasons)"
+    ),
     Column("region", np.int8, "region index"),
     Column("sector", np.int8, "sector of current or most recent job (or of training)"),
     Column("state", np.int8, "State at the start of the month"),

@@ -29,8 +29,11 @@ class Demography(Process):
         if retire.size:
             pen = model.cfg.policy.pension
             contributed = w.contribution_months(64, retire)
-            w.pension[retire] = np.where(contributed >= pen.min_contribution_months,
-                                         pen.replacement_rate * w.wage[retire], pen.social_pension)
+            w.pension[retire] = np.where(
+                contributed >= pen.min_contribution_months,
+                pen.replacement_rate * w.wage[retire],
+                pen.social_pension,
+            )
             w.inactive_reason[retire] = InactiveReason.NONE
             mv.move(retire, State.RETIRED)
         model.flows["new_retirements"] += retire.size
@@ -53,7 +56,9 @@ class Demography(Process):
         mv.replace(idx)
         rng = model.streams.generator("demography.entrants", model.month)
         w.age[idx] = ENTRY_AGE_MONTHS - 1  # the clock ages everyone by a month at the end
-        for name, values in draw_traits(model.cfg, rng, np.full(idx.size, ENTRY_AGE_MONTHS)).items():
+        for name, values in draw_traits(
+            model.cfg, rng, np.full(idx.size, ENTRY_AGE_MONTHS)
+        ).items():
             getattr(w, name)[idx] = values
         w.disabled[idx] = False
         w.state[idx] = State.INACTIVE

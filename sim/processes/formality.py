@@ -23,8 +23,14 @@ class Formality(Process):
         down = np.flatnonzero(mv.free(State.FORMAL) & (u < f.informalisation))
         skill_return = model.cfg.economy.hiring.skill_return
         for idx, formal, to in ((up, True, State.FORMAL), (down, False, State.INFORMAL)):
-            w.wage[idx] = wage_offer(self.sector_wage, self.informal_ratio, skill_return,
-                                     w.sector[idx], w.skill[idx], np.full(idx.size, formal))
+            w.wage[idx] = wage_offer(
+                self.sector_wage,
+                self.informal_ratio,
+                skill_return,
+                w.sector[idx],
+                w.skill[idx],
+                np.full(idx.size, formal),
+            )
             w.last_job[idx] = LastJob.FORMAL if formal else LastJob.INFORMAL
             mv.move(idx, to)
         model.flows["new_formalisations"] += up.size

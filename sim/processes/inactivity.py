@@ -35,9 +35,11 @@ class Inactivity(Process):
         care = ua < p_care
         dis = ~care & (ua < p_dis)
         disc = ~care & ~dis & (ua < p_disc)
-        for mask, reason, key in ((care, InactiveReason.CARE, "care"),
-                                  (dis, InactiveReason.DISABILITY, "disability"),
-                                  (disc, InactiveReason.DISCOURAGED, "discouraged")):
+        for mask, reason, key in (
+            (care, InactiveReason.CARE, "care"),
+            (dis, InactiveReason.DISABILITY, "disability"),
+            (disc, InactiveReason.DISCOURAGED, "discouraged"),
+        ):
             idx = a_idx[mask]
             w.inactive_reason[idx] = reason
             w.ui_left[idx] = 0
@@ -50,9 +52,14 @@ class Inactivity(Process):
         i_idx = cand[ina]
         reason = w.inactive_reason[i_idx]
         exit_p = np.select(
-            [reason == InactiveReason.CARE, reason == InactiveReason.DISCOURAGED,
-             reason == InactiveReason.DISABILITY],
-            [p.care_exit, p.discouraged_exit, p.disability_exit], 0.0)
+            [
+                reason == InactiveReason.CARE,
+                reason == InactiveReason.DISCOURAGED,
+                reason == InactiveReason.DISABILITY,
+            ],
+            [p.care_exit, p.discouraged_exit, p.disability_exit],
+            0.0,
+        )
         back = i_idx[uc[ina] < exit_p]
         w.inactive_reason[back] = InactiveReason.NONE
         w.spell[back] = 0

@@ -87,7 +87,8 @@ class HouseholdIncome(Process):
         model.flows["revenue_contributions"] += formal_wages * ui.contribution_rate
         model.flows["spend_pensions"] += float(w.pension.sum(dtype=np.float64))
         model.flows["earnings"] += formal_wages + float(
-            w.wage[state == State.INFORMAL].sum(dtype=np.float64))
+            w.wage[state == State.INFORMAL].sum(dtype=np.float64)
+        )
 
         hh_income = np.bincount(w.household, weights=income, minlength=hh.n)
         hh_ui = np.zeros(hh.n, dtype=np.bool_)
@@ -125,15 +126,19 @@ class HouseholdIncome(Process):
         r["poverty_headcount"] = _share(float(hh.persons[poor].sum()), persons)
         r["poverty_gap"] = _share(float((hh.persons * short).sum()), persons)
         r["poverty_severity"] = _share(float((hh.persons * short**2).sum()), persons)
-        r["poverty_headcount_pre_transfer"] = _share(float(hh.persons[short_pre > 0].sum()), persons)
-        r["child_poverty_headcount"] = _share(float(hh.children[poor].sum()),
-                                              float(hh.children.sum()))
+        r["poverty_headcount_pre_transfer"] = _share(
+            float(hh.persons[short_pre > 0].sum()), persons
+        )
+        r["child_poverty_headcount"] = _share(
+            float(hh.children[poor].sum()), float(hh.children.sum())
+        )
         # by worker group (people aged 15+; groups as at the start of the month)
         group = model.moves.group0
         n_groups = len(LifeStage) * len(SEX_NAMES) * len(LAST_JOB_NAMES)
         poor_workers = np.flatnonzero(poor[w.household])
         grid = np.bincount(group[poor_workers], minlength=n_groups).reshape(
-            len(LifeStage), len(SEX_NAMES), len(LAST_JOB_NAMES))
+            len(LifeStage), len(SEX_NAMES), len(LAST_JOB_NAMES)
+        )
         size = model.moves.group_sizes().reshape(grid.shape)
         for s in LifeStage:
             r[f"poverty_headcount_{s.name.lower()}"] = _share(grid[s].sum(), size[s].sum())

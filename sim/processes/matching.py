@@ -28,7 +28,7 @@ class Matching(Process):
         vb, a = model.vacancies, model.applicants
         if vb.n == 0 or a.size == 0:
             return
-        w, mv, eco = model.workers, model.moves, model.cfg.economy
+        w, eco = model.workers, model.cfg.economy
         target = self._targets(model, vb, a)
         valid = target >= 0
         a, target = a[valid], target[valid]
@@ -67,8 +67,9 @@ class Matching(Process):
             # reuse the draw: rescaled, it is uniform on [0, 1) within either branch
             r = np.where(uo < p_own, uo / max(p_own, 1e-300), (uo - p_own) / max(1 - p_own, 1e-300))
             r = np.minimum(r, np.nextafter(1.0, 0.0))
-            target[ot] = np.where(own, vb.start[sector] + (r * own_n).astype(np.int64),
-                                  (r * vb.n).astype(np.int64))
+            target[ot] = np.where(
+                own, vb.start[sector] + (r * own_n).astype(np.int64), (r * vb.n).astype(np.int64)
+            )
         return target
 
     def _hire(self, model, idx: np.ndarray, sector: np.ndarray, formal: np.ndarray) -> None:
@@ -83,8 +84,14 @@ class Matching(Process):
         model.flows["new_hires_informal"] += int((~formal).sum())
         model.flows["placement_spell_months"] += float(w.spell[idx[seeker]].sum())
         w.sector[idx] = sector
-        w.wage[idx] = wage_offer(self.sector_wage, self.informal_ratio,
-                                 model.cfg.economy.hiring.skill_return, sector, w.skill[idx], formal)
+        w.wage[idx] = wage_offer(
+            self.sector_wage,
+            self.informal_ratio,
+            model.cfg.economy.hiring.skill_return,
+            sector,
+            w.skill[idx],
+            formal,
+        )
         w.last_job[idx] = np.where(formal, LastJob.FORMAL, LastJob.INFORMAL)
         w.spell[idx] = 0
         w.ui_left[idx] = 0

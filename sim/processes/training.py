@@ -50,4 +50,5 @@ class Training(Process):
             model.flows["new_training_starts"] += starts.size
             model.employment_service.tally("referrals", starts.size)
             model.employment_service.tally(
-                "spend_admin_referrals", starts.size * model.cfg.policy.admin.cost_per_referral)
+                "spend_admin_referrals", starts.size * model.cfg.policy.admin.cost_per_referral
+            )

@@ -37,8 +37,7 @@ class Vacancies(Process):
         h = eco.hiring
         mean_req = np.where(formal, self.requirement[sector], h.informal_requirement)
         req = np.clip(mean_req + h.requirement_spread * rng.standard_normal(n), 0.0, 1.0)
-        model.vacancies = VacancyBook(sector, formal, req.astype(np.float32),
-                                      counts.reshape(-1, 2))
+        model.vacancies = VacancyBook(sector, formal, req.astype(np.float32), counts.reshape(-1, 2))
         model.flows["vacancies"] += n
         model.flows["vacancies_formal"] += int(formal.sum())
 
@@ -48,8 +47,9 @@ class VacancyBook:
 
     __slots__ = ("by_sector", "formal", "formal_index", "n", "requirement", "sector", "start")
 
-    def __init__(self, sector: np.ndarray, formal: np.ndarray, requirement: np.ndarray,
-                 counts: np.ndarray) -> None:
+    def __init__(
+        self, sector: np.ndarray, formal: np.ndarray, requirement: np.ndarray, counts: np.ndarray
+    ) -> None:
         self.n = sector.size
         self.sector, self.formal, self.requirement = sector, formal, requirement
         self.by_sector = counts.sum(axis=1)

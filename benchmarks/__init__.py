@@ -1,0 +1,1 @@
+"""Benchmarks: the vectorised engine against a one-object-per-worker Mesa reference."""

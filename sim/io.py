@@ -1,0 +1,137 @@
+"""Writing a run directory that a reviewer can trust.
+
+Every output is written to a temporary name and renamed into place when complete;
+``manifest.json`` is written last and holds the SHA-256 of every other file, so a directory
+without a manifest (or whose hashes do not match) is not a finished run. Nothing written
+depends on the wall clock: the same config and seed give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from . import __version__
+from .config import Config, to_dict
+
+OUTPUT_FILES = ("config.yaml", "timeseries.parquet", "transitions.parquet", "summary.json")
+MANIFEST = "manifest.json"
+PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "mesa", "hydra-core", "omegaconf", "plotly")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def config_hash(cfg: Config) -> str:
+    """SHA-256 of the canonical JSON of the resolved config."""
+    text = json.dumps(to_dict(cfg), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def code_version() -> dict[str, Any]:
+    """Package version and, when run from a git checkout, the commit and whether it is dirty."""
+    info: dict[str, Any] = {"package": __version__, "commit": None, "dirty": None}
+    root = Path(__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "sim", "configs"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout
+        info.update(commit=commit, dirty=bool(status.strip()))
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return info
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _atomic(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_text(path: Path, text: str) -> None:
+    _atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def write_parquet(path: Path, df: pd.DataFrame) -> None:
+    _atomic(path, lambda p: df.to_parquet(p, index=False, engine="pyarrow", compression="zstd"))
+
+
+def config_yaml(cfg: Config) -> str:
+    return yaml.safe_dump(to_dict(cfg), sort_keys=False, default_flow_style=None, width=100)
+
+
+def write_run(
+    out_dir: Path, cfg: Config, timeseries: pd.DataFrame, transitions: pd.DataFrame, summary: dict
+) -> dict:
+    """Write all outputs of a run, then the manifest; return the manifest."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stale = out_dir / MANIFEST
+    if stale.exists():
+        stale.unlink()  # the directory is not finished until the new manifest lands
+    write_text(out_dir / "config.yaml", config_yaml(cfg))
+    write_parquet(out_dir / "timeseries.parquet", timeseries)
+    write_parquet(out_dir / "transitions.parquet", transitions)
+    write_text(out_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
+    manifest = {
+        "seed": cfg.seed,
+        "replicate": cfg.run.replicate,
+        "label": cfg.run.label,
+        "config_hash": config_hash(cfg),
+        "code": code_version(),
+        "versions": package_versions(),
+        "files": {name: sha256(out_dir / name) for name in OUTPUT_FILES},
+    }
+    write_text(out_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def is_complete(run_dir: Path) -> bool:
+    """A run directory is complete when its manifest exists and every hash matches."""
+    run_dir = Path(run_dir)
+    try:
+        manifest = json.loads((run_dir / MANIFEST).read_text())
+        return all(sha256(run_dir / name) == digest for name, digest in manifest["files"].items())
+    except (OSError, ValueError, KeyError):
+        return False

@@ -1,0 +1,37 @@
+"""``run(config) -> RunResult``: one simulation, knowing nothing of Hydra."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import io
+from .config import Config, validate
+from .model import LabourMarket
+
+
+@dataclass
+class RunResult:
+    config: Config
+    timeseries: pd.DataFrame
+    transitions: pd.DataFrame
+    summary: dict
+    manifest: dict | None = None
+
+
+def run(
+    cfg: Config, out_dir: str | Path | None = None, progress: Callable[[int], None] | None = None
+) -> RunResult:
+    """Simulate ``cfg``; when ``out_dir`` is given, write the run directory there."""
+    validate(cfg)
+    model = LabourMarket(cfg)
+    model.run(progress)
+    result = RunResult(cfg, model.timeseries(), model.transitions(), model.summary())
+    if out_dir is not None:
+        result.manifest = io.write_run(
+            Path(out_dir), cfg, result.timeseries, result.transitions, result.summary
+        )
+    return result
