@@ -13,7 +13,8 @@ class Clock(Process):
 
     def step(self, model) -> None:
         w = model.workers
-        w.age += 1
+        if model.cfg.population.demography.enabled:
+            w.age += 1
         w.months_in_state += 1
         state = w.state
         seeking = (state == State.UNEMPLOYED) | (state == State.TRAINING)

@@ -20,6 +20,8 @@ class Demography(Process):
 
     def step(self, model) -> None:
         w, mv, d = model.workers, model.moves, model.cfg.population.demography
+        if not d.enabled:
+            return
         u = model.uniform("demography")
         died = np.flatnonzero(u < self.mortality[w.age // 12])
         self._replace(model, died)

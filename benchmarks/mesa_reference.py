@@ -1,0 +1,380 @@
+"""Object reference: the engine's core monthly rules written as one Mesa agent per worker.
+
+This is the conventional way to write the model in Mesa: every worker is a ``WorkerAgent``
+with scalar attributes, and each month the model loops over the agents once per process,
+drawing scalar random numbers from the model's ``random.Random``. It exists for two
+reasons: the speed comparison in ``benchmarks.engine`` and the statistical agreement test
+(``tests/test_reference_agreement.py``), which checks that the vectorised engine implements
+the same rules. It is written to be read, not to be fast.
+
+Same rules, same order and same parameters as ``sim.processes.LOOP_ORDER``: each worker
+moves at most once a month, decisions are taken from the start-of-month state and the
+earlier process wins. The initial population is drawn by ``sim.population.build`` (same
+seed, same people) and copied into the agents. Random streams differ from the engine's, so
+the two agree in distribution, not draw by draw. Left out (not needed for the outcomes
+compared): transition and cohort records, fiscal tallies, group breakdowns, training seats.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import pandas as pd
+
+from sim.config import Config
+from sim.population import ENTRY_AGE_MONTHS, build, monthly_mortality, sector_wages
+from sim.random import Streams
+from sim.states import STATE_NAMES, InactiveReason, LastJob, State
+
+FORMAL, INFORMAL, UNEMPLOYED, TRAINING, INACTIVE, RETIRED = (int(s) for s in State)
+EDUCATION, CARE, DISCOURAGED, DISABILITY = (int(r) for r in list(InactiveReason)[1:])
+MASK64 = (1 << 64) - 1
+
+COLUMNS = ("month", *(f"n_{s}" for s in STATE_NAMES), "n_workers", "n_labour_force",
+           "applicants", "vacancies", "unemployment_rate", "informality_rate", "poverty_line",
+           "poverty_headcount")
+
+
+class WorkerAgent(mesa.Agent):
+    """One person aged 15+, with the engine's per-worker columns as scalar attributes."""
+
+    def __init__(self, model: ObjectLabourMarket, **attrs) -> None:
+        super().__init__(model)
+        self.__dict__.update(attrs)  # age, sex, skill, certified, state, sector, wage, ...
+        self.state0 = self.state
+        self.moved = False
+        self.ui_paid = False
+
+    # ------------------------------------------------------------------ helpers
+    def move(self, to: int) -> None:
+        self.state = to
+        self.months_in_state = 0
+        self.moved = True
+
+    def contribution_months(self, window: int) -> int:
+        return (self.contrib & ((1 << window) - 1)).bit_count()
+
+    def wage_offer(self, formal: bool) -> float:
+        m = self.model
+        wage = m.sector_wage[self.sector] * math.exp(m.skill_return * self.skill)
+        return wage if formal else wage * m.informal_ratio[self.sector]
+
+    def enter(self) -> None:
+        """Re-initialise this slot as a 15-year-old entrant of the same household, in school."""
+        m, pop, rnd = self.model, self.model.cfg.population, self.random
+        a, b = pop.skill_beta
+        self.age = ENTRY_AGE_MONTHS - 1  # the clock ages everyone at the end of the month
+        self.sex = int(rnd.random() < pop.female_share)
+        self.skill = rnd.betavariate(a, b)
+        self.certified = rnd.random() < min(1.0, pop.certified_share * self.skill * (a + b) / a)
+        self.digital = rnd.random() < pop.digital_share[0]
+        self.carer = rnd.random() < pop.carer_share[self.sex]
+        self.disabled = False
+        self.sector = rnd.choices(range(len(m.employment_share)), m.employment_share)[0]
+        self.state, self.reason, self.last_job = INACTIVE, EDUCATION, int(LastJob.NONE)
+        self.months_in_state = self.spell = self.contrib = self.ui_left = self.training_left = 0
+        self.wage = self.ui_amount = self.pension = 0.0
+        self.moved = True
+
+    # ------------------------------------------------------------------ monthly rules
+    def demography(self) -> None:
+        m, d, rnd = self.model, self.model.cfg.population.demography, self.random
+        if rnd.random() < m.mortality[self.age // 12]:
+            self.enter()
+        elif self.age >= d.pension_age_years * 12 and self.state != RETIRED:
+            pen = m.cfg.policy.pension
+            contributed = self.contribution_months(64) >= pen.min_contribution_months
+            self.pension = pen.replacement_rate * self.wage if contributed else pen.social_pension
+            self.reason = 0
+            self.move(RETIRED)
+        elif self.state == INACTIVE and self.reason == EDUCATION:
+            p = 1.0 if self.age >= d.school_leaving_age_max * 12 else d.school_leaving
+            if rnd.random() < p:
+                self.reason = self.spell = 0
+                self.move(UNEMPLOYED)
+
+    def separations(self) -> None:
+        if self.moved or self.state > INFORMAL:
+            return
+        m = self.model
+        if self.random.random() < m.separation[self.state][self.sector] * m.separation_mult:
+            self.spell = 0
+            self.move(UNEMPLOYED)
+
+    def applies(self) -> bool:
+        """Search: does this worker send an application this month?"""
+        if self.moved:
+            return False
+        s = self.model.cfg.economy.search
+        if self.state in (UNEMPLOYED, TRAINING):
+            effort = s.effort_unemployed * math.exp(-s.discouragement * self.spell)
+            if self.ui_left > 0:
+                effort *= s.benefit_effort
+            if self.state == TRAINING:
+                effort *= s.lock_in
+        elif self.state == INFORMAL:
+            effort = s.effort_informal
+        else:
+            return False
+        return self.random.random() < effort
+
+    def hiring_weight(self, requirement: float, formal: bool) -> float:
+        h = self.model.cfg.economy.hiring
+        log_w = -h.mismatch_penalty * max(requirement - self.skill, 0.0) - h.scarring * self.spell
+        if formal and self.certified:
+            log_w += math.log1p(h.certified_premium)
+        return math.exp(log_w)
+
+    def hire(self, sector: int, formal: bool) -> None:
+        self.sector = sector
+        self.wage = self.wage_offer(formal)
+        self.last_job = int(LastJob.FORMAL if formal else LastJob.INFORMAL)
+        self.spell = self.ui_left = self.training_left = 0
+        self.move(FORMAL if formal else INFORMAL)
+
+    def formality(self) -> None:
+        if self.moved or self.state > INFORMAL:
+            return
+        f = self.model.cfg.economy.formality
+        if self.state == INFORMAL:
+            p = f.formalisation * (f.certified_multiplier if self.certified else 1.0)
+        else:
+            p = f.informalisation
+        if self.random.random() < p:
+            formal = self.state == INFORMAL
+            self.wage = self.wage_offer(formal)
+            self.last_job = int(LastJob.FORMAL if formal else LastJob.INFORMAL)
+            self.move(FORMAL if formal else INFORMAL)
+
+    def inactivity(self) -> None:
+        if self.moved or self.state == RETIRED:
+            return
+        p = self.model.cfg.economy.inactivity
+        u = self.random.random()
+        if self.state == INACTIVE:
+            exit_p = {CARE: p.care_exit, DISCOURAGED: p.discouraged_exit,
+                      DISABILITY: p.disability_exit}.get(self.reason, 0.0)
+            if u < exit_p:
+                self.reason = self.spell = 0
+                self.move(UNEMPLOYED)
+            return
+        # competing entry risks through one draw: care, then disability, then discouragement
+        p_care = p.care_entry if self.carer else 0.0
+        p_dis = p_care + (0.0 if self.disabled else p.disability_onset)
+        long_spell = self.state == UNEMPLOYED and self.spell >= p.discouraged_after
+        p_disc = p_dis + (p.discouraged_entry if long_spell else 0.0)
+        if u < p_care:
+            self.reason = CARE
+        elif u < p_dis:
+            self.reason, self.disabled = DISABILITY, True
+        elif u < p_disc:
+            self.reason = DISCOURAGED
+        else:
+            return
+        self.ui_left = self.training_left = 0
+        self.move(INACTIVE)
+
+    def training(self) -> None:
+        if self.moved:
+            return
+        t = self.model.cfg.policy.training
+        if self.state == TRAINING:
+            self.training_left -= 1
+            if self.random.random() < t.dropout:
+                self.training_left = 0
+                self.move(UNEMPLOYED)
+            elif self.training_left <= 0:
+                self.skill = min(1.0, self.skill + t.skill_gain)
+                if self.random.random() < t.certification:
+                    self.certified = True
+                self.move(UNEMPLOYED)  # the job-seeking spell continues
+        elif (self.state == UNEMPLOYED and t.enabled and self.spell >= t.min_spell_months
+              and self.random.random() < t.referral):
+            self.training_left = t.duration_months
+            self.move(TRAINING)
+
+    def unemployment_insurance(self) -> None:
+        ui = self.model.cfg.policy.unemployment_insurance
+        if (ui.enabled and self.moved and self.state0 == FORMAL and self.state == UNEMPLOYED
+                and self.contribution_months(ui.window_months) >= ui.min_contribution_months):
+            self.ui_left = ui.max_duration_months
+            self.ui_amount = min(max(ui.replacement_rate * self.wage, ui.floor), ui.ceiling)
+        self.ui_paid = self.state in (UNEMPLOYED, TRAINING) and self.ui_left > 0
+        if self.ui_paid:
+            self.ui_left -= 1
+
+    def income(self) -> float:
+        """Net income this month: wage, pension and unemployment insurance."""
+        ui = self.model.cfg.policy.unemployment_insurance
+        income = self.pension + (self.ui_amount if self.ui_paid else 0.0)
+        if self.state == FORMAL:
+            income += self.wage * (1.0 - ui.contribution_rate * ui.employee_share)
+        elif self.state == INFORMAL:
+            income += self.wage
+        return income
+
+    def clock(self) -> None:
+        self.age += 1
+        self.months_in_state += 1
+        self.spell = self.spell + 1 if self.state in (UNEMPLOYED, TRAINING) else 0
+        self.contrib = ((self.contrib << 1) | (self.state == FORMAL)) & MASK64
+
+
+class ObjectLabourMarket(mesa.Model):
+    """The labour market with one ``WorkerAgent`` per worker, built from the same ``Config``."""
+
+    def __init__(self, cfg: Config) -> None:
+        super().__init__(seed=cfg.seed)
+        self.cfg = cfg
+        self.month = 0
+        eco = cfg.economy
+        w, hh, _ = build(cfg, Streams(cfg.seed, cfg.population.size, cfg.run.replicate))
+        self.mortality = monthly_mortality(cfg).tolist()
+        sw, ir = sector_wages(cfg)
+        self.sector_wage, self.informal_ratio = sw.tolist(), ir.tolist()
+        self.skill_return = eco.hiring.skill_return
+        sectors = list(eco.sectors.values())
+        self.employment_share = [s.employment_share for s in sectors]
+        self.separation = [[s.separation_formal for s in sectors],
+                           [s.separation_informal for s in sectors]]
+        self.separation_mult = eco.separation_multiplier
+        # vacancy cells (sector, formal), as in sim.processes.vacancies
+        self.cells = [(k, formal) for k in range(len(sectors)) for formal in (False, True)]
+        self.cell_weight = [s.vacancy_share * (s.formal_vacancy_share if formal
+                                               else 1 - s.formal_vacancy_share)
+                            for s in sectors for formal in (False, True)]
+        self.requirement = [s.skill_requirement for s in sectors]
+        # households: fixed size, children and take-up draw
+        self.hh_equivalence = hh.equivalence.tolist()
+        self.hh_persons = hh.persons.tolist()
+        self.hh_takeup = hh.takeup_draw.tolist()
+
+        cols = {name: getattr(w, name).tolist() for name in (
+            "age", "sex", "household", "skill", "certified", "digital", "disabled", "carer",
+            "sector", "state", "last_job", "months_in_state", "spell", "contrib", "wage",
+            "ui_left", "ui_amount", "training_left", "pension")}
+        cols["reason"] = w.inactive_reason.tolist()
+        self.workers = [WorkerAgent(self, **{k: v[i] for k, v in cols.items()})
+                        for i in range(w.n)]
+        self.record: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: (lambda m, k=k: m.record[k]) for k in COLUMNS})
+
+    def step(self) -> None:
+        """One month: the processes of ``sim.processes.LOOP_ORDER`` in turn, agent by agent."""
+        self.month = self.steps - 1
+        workers = self.workers
+        for a in workers:
+            a.state0, a.moved = a.state, False
+        for a in workers:
+            a.demography()
+        for a in workers:
+            a.separations()
+        applicants = [a for a in workers if a.applies()]
+        vacancies = self.post_vacancies(len(applicants))
+        self.match(applicants, vacancies)
+        for a in workers:
+            a.formality()
+        for a in workers:
+            a.inactivity()
+        for a in workers:
+            a.training()
+        for a in workers:
+            a.unemployment_insurance()
+        self.household_income()
+        for a in workers:
+            a.clock()
+        self.finish_month(len(applicants), len(vacancies))
+        self.datacollector.collect(self)
+        if self.steps >= self.cfg.run.months:
+            self.running = False
+
+    def post_vacancies(self, n_applicants: int) -> list[tuple[int, bool, float]]:
+        """Free entry: tightness x demand x applicants vacancies (sector, formal, requirement)."""
+        eco, rnd = self.cfg.economy, self.random
+        if sum(self.cell_weight) <= 0:
+            return []
+        n = math.floor(eco.tightness * eco.demand_index * n_applicants + rnd.random())
+        h = eco.hiring
+        vacancies = []
+        for sector, formal in rnd.choices(self.cells, self.cell_weight, k=n):
+            mean = self.requirement[sector] if formal else h.informal_requirement
+            req = min(max(mean + h.requirement_spread * rnd.gauss(0.0, 1.0), 0.0), 1.0)
+            vacancies.append((sector, formal, req))
+        return vacancies
+
+    def match(self, applicants: list[WorkerAgent], vacancies: list) -> None:
+        """One application each; each vacancy hires one applicant, weighted by hiring weight."""
+        if not vacancies:
+            return
+        rnd, p_own = self.random, self.cfg.economy.search.own_sector
+        formal_vacs = [v for v, (_, formal, _) in enumerate(vacancies) if formal]
+        by_sector: dict[int, list[int]] = {}
+        for v, (sector, _, _) in enumerate(vacancies):
+            by_sector.setdefault(sector, []).append(v)
+        pools: dict[int, list[WorkerAgent]] = {}
+        for a in applicants:
+            if a.state == INFORMAL:  # on-the-job search: formal vacancies only
+                if not formal_vacs:
+                    continue
+                v = rnd.choice(formal_vacs)
+            elif rnd.random() < p_own and a.sector in by_sector:
+                v = rnd.choice(by_sector[a.sector])
+            else:
+                v = rnd.randrange(len(vacancies))
+            pools.setdefault(v, []).append(a)
+        for v, pool in pools.items():
+            sector, formal, req = vacancies[v]
+            weights = [a.hiring_weight(req, formal) for a in pool]
+            rnd.choices(pool, weights)[0].hire(sector, formal)
+
+    def household_income(self) -> None:
+        """Household income, social-assistance top-ups and the relative poverty line."""
+        pol = self.cfg.policy
+        income = [0.0] * len(self.hh_persons)
+        for a in self.workers:
+            income[a.household] += a.income()
+        sa = pol.social_assistance
+        eq = []
+        for h, y in enumerate(income):
+            gap = sa.guaranteed_income * self.hh_equivalence[h] - y
+            if sa.enabled and gap > 0 and self.hh_takeup[h] < sa.takeup:
+                y += gap
+            eq.append(y / self.hh_equivalence[h])
+        persons, pov = self.hh_persons, pol.poverty
+        total = sum(persons)
+        if pov.line == "relative":  # lower person-weighted median of equivalised income
+            cum, median = 0.0, 0.0
+            for y, h in sorted(zip(eq, range(len(eq)), strict=True)):
+                cum += persons[h]
+                if cum >= 0.5 * total:
+                    median = y
+                    break
+            line = pov.relative_share * median
+        else:
+            line = pov.absolute_line
+        poor = sum(p for y, p in zip(eq, persons, strict=True) if y < line)
+        self.record = {"poverty_line": line, "poverty_headcount": poor / total if total else 0.0}
+
+    def finish_month(self, n_applicants: int, n_vacancies: int) -> None:
+        r = self.record
+        stocks = [0] * len(STATE_NAMES)
+        for a in self.workers:
+            stocks[a.state] += 1
+        for name, n in zip(STATE_NAMES, stocks, strict=True):
+            r[f"n_{name}"] = n
+        employed = stocks[FORMAL] + stocks[INFORMAL]
+        labour_force = employed + stocks[UNEMPLOYED] + stocks[TRAINING]
+        r.update(month=self.month, n_workers=len(self.workers), n_labour_force=labour_force,
+                 applicants=n_applicants, vacancies=n_vacancies,
+                 unemployment_rate=stocks[UNEMPLOYED] / labour_force if labour_force else 0.0,
+                 informality_rate=stocks[INFORMAL] / employed if employed else 0.0)
+
+    def run(self) -> None:
+        while self.running:
+            self.step()
+
+    def timeseries(self) -> pd.DataFrame:
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        return df[list(COLUMNS)]

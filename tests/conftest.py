@@ -1,0 +1,50 @@
+"""Shared helpers: configs are composed from the real YAML through Hydra's compose API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hydra import compose, initialize_config_dir
+
+from sim.config import Config, from_omegaconf, register
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = ROOT / "configs"
+register()
+
+
+def load_config(*overrides: str) -> Config:
+    """The validated config that ``python -m sim <overrides>`` would run."""
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return from_omegaconf(compose(config_name="config", overrides=list(overrides)))
+
+
+def small(*overrides: str, size: int = 3000, months: int = 48, burn_in: int = 12) -> Config:
+    return load_config("population=small", f"population.size={size}", f"run.months={months}",
+                       f"run.burn_in={burn_in}", *overrides)
+
+
+# The two-state textbook model: a frozen population (no demography), no inactivity, no
+# programmes, in the homogeneous economy (configs/economy/homogeneous.yaml).
+HOMOGENEOUS = (
+    "economy=homogeneous",
+    "policy=no_benefits",
+    "population.demography.enabled=false",
+    "population.demography.school_leaving=1.0",
+    "population.initial_informality=0.0",
+    "population.disability_share=0.0",
+    "population.carer_share=[0.0,0.0]",
+)
+
+
+def urn_ball_job_finding(tightness: float, applicants: float) -> float:
+    """Job-finding probability when A identical applicants each pick one of V = tightness*A
+    vacancies at random and each vacancy hires one of its applicants."""
+    v = tightness * applicants
+    return v / applicants * (1.0 - (1.0 - 1.0 / v) ** applicants)
+
+
+@pytest.fixture(scope="session")
+def default_small() -> Config:
+    return small()
