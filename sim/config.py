@@ -44,8 +44,10 @@ def sub(factory: Any) -> Any:
 # --------------------------------------------------------------------------- population
 @dataclass
 class DemographyConfig:
-    enabled: bool = flag("ageing, deaths, entrants, retirement and school leaving (false freezes "
-                         "the population: textbook checks)")
+    enabled: bool = flag(
+        "ageing, deaths, entrants, retirement and school leaving (false freezes "
+        "the population: textbook checks)"
+    )
     mortality_at_15: float = prob("annual probability of death at age 15", "per year")
     mortality_growth: float = par(
         "Gompertz growth of annual mortality per year of age", lo=0.0, hi=0.5, unit="1/year"

@@ -21,8 +21,13 @@ def load_config(*overrides: str) -> Config:
 
 
 def small(*overrides: str, size: int = 3000, months: int = 48, burn_in: int = 12) -> Config:
-    return load_config("population=small", f"population.size={size}", f"run.months={months}",
-                       f"run.burn_in={burn_in}", *overrides)
+    return load_config(
+        "population=small",
+        f"population.size={size}",
+        f"run.months={months}",
+        f"run.burn_in={burn_in}",
+        *overrides,
+    )
 
 
 # The two-state textbook model: a frozen population (no demography), no inactivity, no

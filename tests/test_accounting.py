@@ -32,19 +32,30 @@ def test_workers_conserved(run):
     assert (stocks == model.workers.n).all()
     assert (ts.new_deaths > 0).any()  # the identity is tested with deaths and entrants
     entrants = ts[[f"in_{s}" for s in STATE_NAMES]].sum(axis=1) - ts[
-        [f"out_{s}" for s in STATE_NAMES]].sum(axis=1)
+        [f"out_{s}" for s in STATE_NAMES]
+    ].sum(axis=1)
     assert (entrants == 0).all()
 
 
 def test_transitions_table_matches_flows(run):
     _, ts, tr = run
-    assert set(tr.columns) == {"month", "from_state", "to_state", "life_stage", "sex",
-                               "formality", "count"}
+    assert set(tr.columns) == {
+        "month",
+        "from_state",
+        "to_state",
+        "life_stage",
+        "sex",
+        "formality",
+        "count",
+    }
     assert (tr["count"] > 0).all()
     real = tr[tr.from_state != tr.to_state]
-    inflow = real.groupby(["month", "to_state"], observed=False)["count"].sum().unstack(fill_value=0)
-    outflow = real.groupby(["month", "from_state"], observed=False)["count"].sum().unstack(
-        fill_value=0)
+    inflow = (
+        real.groupby(["month", "to_state"], observed=False)["count"].sum().unstack(fill_value=0)
+    )
+    outflow = (
+        real.groupby(["month", "from_state"], observed=False)["count"].sum().unstack(fill_value=0)
+    )
     for s in STATE_NAMES:
         np.testing.assert_array_equal(inflow[s].reindex(ts.month, fill_value=0), ts[f"in_{s}"])
         np.testing.assert_array_equal(outflow[s].reindex(ts.month, fill_value=0), ts[f"out_{s}"])

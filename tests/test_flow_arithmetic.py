@@ -67,7 +67,10 @@ def test_multi_state_matches_stationary_distribution():
     matching, then formality, then inactivity."""
     s_f, s_i, phi, r_fi, r_if, d, x = 0.02, 0.05, 0.4, 0.01, 0.02, 0.05, 0.1
     cfg = load_config(
-        *HOMOGENEOUS, "population.size=40000", "run.months=240", "run.burn_in=60",
+        *HOMOGENEOUS,
+        "population.size=40000",
+        "run.months=240",
+        "run.burn_in=60",
         "population.initial_informality=0.5",
         f"economy.sectors.all.separation_formal={s_f}",
         f"economy.sectors.all.separation_informal={s_i}",
@@ -84,17 +87,23 @@ def test_multi_state_matches_stationary_distribution():
     post = ts[ts.month >= cfg.run.burn_in]
     f = urn_ball_job_finding(cfg.economy.tightness, post.n_unemployed.mean())
     # order: formal, informal, unemployed, inactive (discouraged)
-    p = np.array([
-        [0, (1 - s_f) * r_fi, s_f, 0],
-        [(1 - s_i) * r_if, 0, s_i, 0],
-        [f * phi, f * (1 - phi), 0, (1 - f) * d],
-        [0, 0, x, 0],
-    ])
+    p = np.array(
+        [
+            [0, (1 - s_f) * r_fi, s_f, 0],
+            [(1 - s_i) * r_if, 0, s_i, 0],
+            [f * phi, f * (1 - phi), 0, (1 - f) * d],
+            [0, 0, x, 0],
+        ]
+    )
     np.fill_diagonal(p, 1 - p.sum(axis=1))
     pi = _stationary(p)
     # those still in education never move (the population is frozen): leave them out
-    in_school = int(((model.workers.state == State.INACTIVE)
-                     & (model.workers.inactive_reason == InactiveReason.EDUCATION)).sum())
+    in_school = int(
+        (
+            (model.workers.state == State.INACTIVE)
+            & (model.workers.inactive_reason == InactiveReason.EDUCATION)
+        ).sum()
+    )
     shares = post[["n_formal", "n_informal", "n_unemployed", "n_inactive"]].astype(float)
     shares = shares.assign(n_inactive=shares.n_inactive - in_school)
     shares = shares.div(shares.sum(axis=1), axis=0).mean().to_numpy()

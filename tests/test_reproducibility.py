@@ -38,8 +38,14 @@ def test_common_random_numbers_across_policies():
     """A policy change does not change who dies or who enters (demography does not depend on
     policy, and every stream is keyed by name and month, not by what was drawn before)."""
     base = LabourMarket(small(size=3000, months=36))
-    reform = LabourMarket(small("policy.unemployment_insurance.replacement_rate=0.9",
-                                "policy.training.referral=0.2", size=3000, months=36))
+    reform = LabourMarket(
+        small(
+            "policy.unemployment_insurance.replacement_rate=0.9",
+            "policy.training.referral=0.2",
+            size=3000,
+            months=36,
+        )
+    )
     base.run()
     reform.run()
     tb, tr = base.timeseries(), reform.timeseries()

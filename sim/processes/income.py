@@ -25,8 +25,9 @@ def weighted_median(values: np.ndarray, weights: np.ndarray, bins: int = 4096) -
     top = float(values.max())
     if top <= 0:
         return 0.0
-    scale = (bins - 1) / np.log1p(top)
-    b = (np.log1p(values) * scale).astype(np.int64)
+    span = float(np.log1p(top))
+    scale = (bins - 1) / span if span > 1e-300 else 0.0  # all sub-normal: a single bin
+    b = np.minimum((np.log1p(values) * scale).astype(np.int64), bins - 1)
     hist = np.bincount(b, weights=weights, minlength=bins)
     cum = np.cumsum(hist)
     half = 0.5 * total
