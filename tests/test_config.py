@@ -57,7 +57,7 @@ def test_validate_names_key_value_and_range(change, needle):
 def test_unknown_key_without_hydra():
     data = to_dict(load_config())
     data["economy"]["tightnes"] = 1.0
-    with pytest.raises(ConfigError, match="economy.tightnes is not a known key"):
+    with pytest.raises(ConfigError, match=r"economy\.tightnes is not a known key"):
         from_dict(data)
 
 

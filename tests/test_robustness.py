@@ -86,7 +86,7 @@ def _run(*overrides, size=1500, months=30):
     ids=["no-vacancies", "zero-demand", "zero-benefits", "all-informal", "one-worker", "zero-line"],
 )
 def test_degenerate_economies(overrides):
-    ts, summary, model = _run(*overrides, size=1 if "population.size=1" in overrides else 1500)
+    ts, summary, _ = _run(*overrides, size=1 if "population.size=1" in overrides else 1500)
     _check_clean(ts, summary)
     if "economy.tightness=0.0" in overrides:
         assert ts.new_placements.sum() == 0 and ts.vacancies.sum() == 0
