@@ -140,6 +140,10 @@ class HiringConfig:
     scarring: float = par(
         "fall in log hiring weight per month of unemployment", lo=0.0, hi=1.0, unit="1/month"
     )
+    no_experience_penalty: float = par(
+        "fall in log hiring weight for applicants who have never worked", lo=0.0, hi=20.0,
+        unit="log points",
+    )
     informal_requirement: float = prob("mean skill required by informal vacancies", "skill")
     requirement_spread: float = par(
         "s.d. of vacancy skill requirements around their mean", lo=0.0, hi=1.0, unit="skill"

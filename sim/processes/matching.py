@@ -38,6 +38,8 @@ class Matching(Process):
         v_formal = vb.formal[target]
         log_weight = -h.mismatch_penalty * np.maximum(vb.requirement[target] - w.skill[a], 0.0)
         log_weight -= h.scarring * w.spell[a]
+        if h.no_experience_penalty > 0:
+            log_weight -= h.no_experience_penalty * (w.last_job[a] == LastJob.NONE)
         if h.certified_premium > 0:
             log_weight += np.log1p(h.certified_premium) * (w.certified[a] & v_formal)
         # exponential race: the smallest E_i / weight_i wins with probability ~ weight_i
