@@ -298,7 +298,7 @@ class RunConfig:
 
 @dataclass
 class Config:
-    seed: int = par("seed of every random stream", lo=0, hi=2**63 - 1)
+    seed: int = par("seed of every random stream", lo=0, hi=2**32 - 1)
     population: PopulationConfig = sub(PopulationConfig)
     economy: EconomyConfig = sub(EconomyConfig)
     policy: PolicyConfig = sub(PolicyConfig)
