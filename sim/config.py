@@ -141,7 +141,9 @@ class HiringConfig:
         "fall in log hiring weight per month of unemployment", lo=0.0, hi=1.0, unit="1/month"
     )
     no_experience_penalty: float = par(
-        "fall in log hiring weight for applicants who have never worked", lo=0.0, hi=20.0,
+        "fall in log hiring weight for applicants who have never worked",
+        lo=0.0,
+        hi=20.0,
         unit="log points",
     )
     informal_requirement: float = prob("mean skill required by informal vacancies", "skill")
@@ -297,12 +299,27 @@ class RunConfig:
 
 
 @dataclass
+class DatedValue:
+    """One dated parameter change: from ``month`` on, the parameter at ``path`` is ``value``."""
+
+    month: int = par("first month (0-based) the value applies", lo=0, hi=1200, unit="month")
+    path: str = field(default=REQUIRED, metadata={"doc": "dotted parameter path"})
+    value: Any = REQUIRED
+
+
+@dataclass
 class Config:
     seed: int = par("seed of every random stream", lo=0, hi=2**32 - 1)
     population: PopulationConfig = sub(PopulationConfig)
     economy: EconomyConfig = sub(EconomyConfig)
     policy: PolicyConfig = sub(PolicyConfig)
     run: RunConfig = sub(RunConfig)
+    reforms: list[DatedValue] = field(
+        default_factory=list,
+        metadata={
+            "doc": "dated parameter changes applied to a copy of this baseline (see sim/params.py)"
+        },
+    )
 
 
 # --------------------------------------------------------------------------- validation
@@ -347,6 +364,9 @@ def _walk(obj: Any, prefix: str) -> None:
             for name, item in value.items():
                 if is_dataclass(item):
                     _walk(item, f"{key}.{name}.")
+        elif isinstance(value, list) and value and is_dataclass(value[0]):
+            for i, item in enumerate(value):
+                _walk(item, f"{key}[{i}].")
         elif "choices" in meta:
             if value not in meta["choices"]:
                 raise ConfigError(
@@ -424,6 +444,10 @@ def validate(cfg: Config) -> Config:
         pop.demography.pension_age_years < pop.demography.max_age_years,
         "population.demography.pension_age_years must be below max_age_years",
     )
+    if cfg.reforms:
+        from .params import DatedParams  # reforms are validated by applying them
+
+        DatedParams(cfg)
     return cfg
 
 
@@ -458,6 +482,13 @@ def _build(cls: type, data: dict, prefix: str) -> Any:
             value = _build(type(default), value, f"{prefix}{name}.")
         elif name == "sectors":
             value = {k: _build(SectorConfig, v, f"{prefix}{name}.{k}.") for k, v in value.items()}
+        elif name == "reforms":
+            if not isinstance(value, list):
+                raise ConfigError(
+                    f"reforms = {_fmt(value)} is not allowed: must be a list of "
+                    "{month, path, value}"
+                )
+            value = [_build(DatedValue, v, f"reforms[{i}].") for i, v in enumerate(value)]
         kwargs[name] = value
     return cls(**kwargs)
 

@@ -12,6 +12,7 @@ import pandas as pd
 from . import outputs, population
 from .agencies import BenefitAgency, EmploymentService, TrainingProvider
 from .config import Config
+from .params import DatedParams
 from .processes import LOOP_ORDER
 from .random import Streams
 from .states import FLOW_NAMES, LAST_JOB_NAMES, LIFE_STAGE_NAMES, N_STATES, SEX_NAMES
@@ -34,7 +35,9 @@ class LabourMarket(mesa.Model):
 
     def __init__(self, cfg: Config) -> None:
         super().__init__(seed=cfg.seed)
-        self.cfg = cfg
+        self.params = DatedParams(cfg)
+        self.cfg = self.params.at(0)
+        cfg = self.cfg
         self.month = 0
         self.streams = Streams(cfg.seed, cfg.population.size, cfg.run.replicate)
         self.workers, self.households, info = population.build(cfg, self.streams)
@@ -62,11 +65,12 @@ class LabourMarket(mesa.Model):
     def step(self) -> None:
         """Simulate one month."""
         self.month = self.steps - 1  # Mesa has already counted this step
+        self._apply_dated_params()
         for agent in self.agents:
             agent.begin_month()
         self.moves.begin()
         self.flows.clear()
-        self.record = {"month": self.month}
+        self.record = {"month": self.month, "params_version": self.params.version(self.month)}
         for process in self.processes:
             process.step(self)
         counts = outputs.finish_month(self)
@@ -75,6 +79,17 @@ class LabourMarket(mesa.Model):
         self.datacollector.collect(self)
         if self.steps >= self.cfg.run.months:
             self.running = False
+
+    def _apply_dated_params(self) -> None:
+        """Switch to the parameters in force this month; re-derive tables if they changed."""
+        cfg = self.params.at(self.month)
+        if cfg is self.cfg:
+            return
+        self.cfg = cfg
+        for process in self.processes:
+            process.setup(self)
+        pov = cfg.policy.poverty
+        self.households.set_scale(pov.equivalence_adult, pov.equivalence_child)
 
     def run(self, progress=None) -> None:
         """Run all configured months (``progress(month)`` is called after each)."""

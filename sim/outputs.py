@@ -25,6 +25,7 @@ _GROUPS = [*LIFE_STAGE_NAMES, *SEX_NAMES]
 
 TIMESERIES: dict[str, str] = {
     "month": "month index, 0-based",
+    "params_version": "times the parameters have changed after month 0 (a step marks a reform)",
     **{f"n_{s}": f"workers {s.replace('_', ' ')} at the end of the month" for s in STATE_NAMES},
     "n_workers": "all worker slots (people aged 15+)",
     "n_labour_force": "formal + informal + unemployed + training",

@@ -20,7 +20,11 @@ def load_config(*overrides: str) -> Config:
         return from_omegaconf(compose(config_name="config", overrides=list(overrides)))
 
 
-def small(*overrides: str, size: int = 3000, months: int = 48, burn_in: int = 12) -> Config:
+def small(
+    *overrides: str, size: int = 3000, months: int = 48, burn_in: int | None = None
+) -> Config:
+    """The default economy at a small size and length (burn-in a quarter of the run)."""
+    burn_in = months // 4 if burn_in is None else burn_in
     return load_config(
         "population=small",
         f"population.size={size}",
