@@ -28,7 +28,7 @@ class Moves:
         self.w = workers
         self.state0 = np.empty(workers.n, dtype=np.int8)
         self.moved = np.zeros(workers.n, dtype=np.bool_)
-        self.group0 = np.empty(workers.n, dtype=np.int16)
+        self.group0 = np.empty(workers.n, dtype=np.intp)  # intp: bincount needs no cast
         self._masks: dict[int, np.ndarray] = {}
         self._sizes: np.ndarray | None = None
         self._log: list[tuple[np.ndarray, np.ndarray, int]] = []

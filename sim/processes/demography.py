@@ -23,7 +23,8 @@ class Demography(Process):
         if not d.enabled:
             return
         u = model.uniform("demography")
-        died = np.flatnonzero(u < self.mortality[w.age // 12])
+        q = self.mortality[w.age // 12]
+        died = np.flatnonzero(u < q)
         self._replace(model, died)
 
         pension_age = d.pension_age_years * 12
@@ -40,9 +41,12 @@ class Demography(Process):
             mv.move(retire, State.RETIRED)
         model.flows["new_retirements"] += retire.size
 
-        in_school = mv.free(State.INACTIVE) & (w.inactive_reason == InactiveReason.EDUCATION)
-        leave_p = np.where(w.age >= d.school_leaving_age_max * 12, 1.0, d.school_leaving)
-        leavers = np.flatnonzero(in_school & (model.uniform("demography.school") < leave_p))
+        pupils = np.flatnonzero(w.inactive_reason == InactiveReason.EDUCATION)
+        pupils = pupils[~mv.moved[pupils]]
+        # survivors' draws are uniform on [q, 1): rescaled, they decide school leaving
+        u_school = (u[pupils] - q[pupils]) / (1.0 - q[pupils])
+        aged_out = w.age[pupils] >= d.school_leaving_age_max * 12
+        leavers = pupils[aged_out | (u_school < d.school_leaving)]
         w.inactive_reason[leavers] = InactiveReason.NONE
         w.spell[leavers] = 0
         mv.move(leavers, State.UNEMPLOYED)

@@ -12,12 +12,14 @@ from ..states import LAST_JOB_NAMES, N_STATES, SEX_NAMES, LifeStage, State
 from .base import Process
 
 
-def weighted_median(values: np.ndarray, weights: np.ndarray, bins: int = 4096) -> float:
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     """Exact lower weighted median of non-negative ``values`` with frequency ``weights``.
 
-    A full sort costs O(n log n) each month; instead a weighted histogram on a log scale
-    finds the bin holding the median and only that bin is sorted. The result is identical
-    to sorting everything.
+    A full sort costs O(n log n) every month; instead values are binned by the top bits of
+    their IEEE-754 representation (for non-negative doubles the bit pattern read as an
+    integer is monotone in the value: bins of 1/256 relative width), the bin holding the
+    median is found from a weighted histogram, and only that bin is sorted. The result is
+    identical to sorting everything.
     """
     total = float(weights.sum())
     if values.size == 0 or total <= 0:
@@ -25,10 +27,10 @@ def weighted_median(values: np.ndarray, weights: np.ndarray, bins: int = 4096) -
     top = float(values.max())
     if top <= 0:
         return 0.0
-    span = float(np.log1p(top))
-    scale = (bins - 1) / span if span > 1e-300 else 0.0  # all sub-normal: a single bin
-    b = np.minimum((np.log1p(values) * scale).astype(np.int64), bins - 1)
-    hist = np.bincount(b, weights=weights, minlength=bins)
+    floor = np.float64(top * 2.0**-24)  # everything below shares the first bin
+    bits = np.maximum(values, floor).view(np.int64) >> 44
+    b = bits - (floor.view(np.int64) >> 44)
+    hist = np.bincount(b, weights=weights)
     cum = np.cumsum(hist)
     half = 0.5 * total
     k = int(np.searchsorted(cum, half))
@@ -84,12 +86,11 @@ class HouseholdIncome(Process):
         income = w.wage * net_share[state] + w.pension
         paid = model.ui_paid  # indices of UI recipients this month
         income[paid] += w.ui_amount[paid]
-        formal_wages = float(w.wage[state == State.FORMAL].sum(dtype=np.float64))
+        wages_by_state = np.bincount(state, weights=w.wage, minlength=N_STATES)
+        formal_wages = float(wages_by_state[State.FORMAL])
         model.flows["revenue_contributions"] += formal_wages * ui.contribution_rate
         model.flows["spend_pensions"] += float(w.pension.sum(dtype=np.float64))
-        model.flows["earnings"] += formal_wages + float(
-            w.wage[state == State.INFORMAL].sum(dtype=np.float64)
-        )
+        model.flows["earnings"] += formal_wages + float(wages_by_state[State.INFORMAL])
 
         hh_income = np.bincount(w.household, weights=income, minlength=hh.n)
         hh_ui = np.zeros(hh.n, dtype=np.bool_)

@@ -44,11 +44,12 @@ class Matching(Process):
             log_weight += np.log1p(h.certified_premium) * (w.certified[a] & v_formal)
         # exponential race: the smallest E_i / weight_i wins with probability ~ weight_i
         log_key = np.log(-np.log1p(-race)) - log_weight
-        order = np.lexsort((log_key, target))
-        t_sorted = target[order]
-        first = np.ones(order.size, dtype=bool)
-        first[1:] = t_sorted[1:] != t_sorted[:-1]
-        win = order[first]
+        best = np.full(vb.n, np.inf)
+        np.minimum.at(best, target, log_key)
+        lowest = np.flatnonzero(log_key == best[target])
+        # exact ties (equal draws and weights) are broken by slot order: one hire a vacancy
+        _, first = np.unique(target[lowest], return_index=True)
+        win = lowest[first]
         hired, vac = a[win], target[win]
         formal = vb.formal[vac]
         self._hire(model, hired, vb.sector[vac], formal)

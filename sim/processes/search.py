@@ -19,18 +19,18 @@ class JobSearch(Process):
     def step(self, model) -> None:
         w, mv, s = model.workers, model.moves, model.cfg.economy.search
         u = model.uniform(self.name)
-        effort = np.zeros(w.n, dtype=np.float32)
-        seekers = mv.free(State.UNEMPLOYED) | mv.free(State.TRAINING)
-        idx = np.flatnonzero(seekers)
-        e = np.full(idx.size, s.effort_unemployed, dtype=np.float32)
+        seekers = np.flatnonzero(mv.free(State.UNEMPLOYED) | mv.free(State.TRAINING))
+        e = np.full(seekers.size, s.effort_unemployed, dtype=np.float32)
         if s.discouragement > 0:
-            e *= np.exp(-s.discouragement * w.spell[idx]).astype(np.float32)
+            e *= np.exp(-s.discouragement * w.spell[seekers]).astype(np.float32)
         if s.benefit_effort < 1:
-            e[w.ui_left[idx] > 0] *= s.benefit_effort
-        e[w.state[idx] == State.TRAINING] *= s.lock_in
-        effort[idx] = e
-        effort[mv.free(State.INFORMAL)] = s.effort_informal
-        applying = u < effort
-        model.applicants = np.flatnonzero(applying)
-        model.applicant_formal_only = w.state[model.applicants] == State.INFORMAL
-        model.flows["applicants"] += model.applicants.size
+            e[w.ui_left[seekers] > 0] *= s.benefit_effort
+        e[mv.state0[seekers] == State.TRAINING] *= s.lock_in
+        # on-the-job search: informal workers whose draw is below their effort (thinned)
+        on_job = np.flatnonzero(u < s.effort_informal)
+        on_job = on_job[(mv.state0[on_job] == State.INFORMAL) & ~mv.moved[on_job]]
+        applicants = np.concatenate([seekers[u[seekers] < e], on_job])
+        applicants.sort()
+        model.applicants = applicants
+        model.applicant_formal_only = mv.state0[applicants] == State.INFORMAL
+        model.flows["applicants"] += applicants.size
