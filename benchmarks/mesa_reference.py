@@ -12,7 +12,8 @@ moves at most once a month, decisions are taken from the start-of-month state an
 earlier process wins. The initial population is drawn by ``sim.population.build`` (same
 seed, same people) and copied into the agents. Random streams differ from the engine's, so
 the two agree in distribution, not draw by draw. Left out (not needed for the outcomes
-compared): transition and cohort records, fiscal tallies, group breakdowns, training seats.
+compared): transition and cohort records, fiscal tallies, group breakdowns other than youth
+unemployment, training seats.
 """
 
 from __future__ import annotations
@@ -23,17 +24,29 @@ import mesa
 import pandas as pd
 
 from sim.config import Config
+from sim.outputs import LTU_MONTHS
 from sim.population import ENTRY_AGE_MONTHS, build, monthly_mortality, sector_wages
 from sim.random import Streams
-from sim.states import STATE_NAMES, InactiveReason, LastJob, State
+from sim.states import LIFE_STAGE_BOUNDS_YEARS, STATE_NAMES, InactiveReason, LastJob, State
 
 FORMAL, INFORMAL, UNEMPLOYED, TRAINING, INACTIVE, RETIRED = (int(s) for s in State)
 EDUCATION, CARE, DISCOURAGED, DISABILITY = (int(r) for r in list(InactiveReason)[1:])
+NO_JOB, FORMAL_JOB, INFORMAL_JOB = (int(j) for j in LastJob)
 MASK64 = (1 << 64) - 1
+YOUTH_END = LIFE_STAGE_BOUNDS_YEARS[0] * 12  # age (months) at which youth (15-24) ends
+#: per-worker columns of ``sim.workers.Workers`` copied into agent attributes (plus
+#: ``reason`` = ``inactive_reason``); ``region`` is not used by any rule here
+# fmt: off
+ATTRIBUTES = ("age", "sex", "household", "skill", "certified", "digital", "disabled", "carer",
+              "sector", "state", "last_job", "months_in_state", "spell", "contrib", "wage",
+              "ui_left", "ui_amount", "training_left", "pension")
 
+#: time-series columns, named as in ``sim.outputs.TIMESERIES``
 COLUMNS = ("month", *(f"n_{s}" for s in STATE_NAMES), "n_workers", "n_labour_force",
-           "applicants", "vacancies", "unemployment_rate", "informality_rate", "poverty_line",
-           "poverty_headcount")
+           "n_ltu", "applicants", "vacancies", "n_ui_recipients", "unemployment_rate",
+           "informality_rate", "unemployment_rate_youth", "ltu_share", "job_finding_rate",
+           "poverty_line", "poverty_headcount")
+# fmt: on
 
 
 class WorkerAgent(mesa.Agent):
@@ -41,7 +54,7 @@ class WorkerAgent(mesa.Agent):
 
     def __init__(self, model: ObjectLabourMarket, **attrs) -> None:
         super().__init__(model)
-        self.__dict__.update(attrs)  # age, sex, skill, certified, state, sector, wage, ...
+        self.__dict__.update(attrs)  # ATTRIBUTES and reason: age, sex, skill, state, wage...
         self.state0 = self.state
         self.moved = False
         self.ui_paid = False
@@ -72,7 +85,7 @@ class WorkerAgent(mesa.Agent):
         self.carer = rnd.random() < pop.carer_share[self.sex]
         self.disabled = False
         self.sector = rnd.choices(range(len(m.employment_share)), m.employment_share)[0]
-        self.state, self.reason, self.last_job = INACTIVE, EDUCATION, int(LastJob.NONE)
+        self.state, self.reason, self.last_job = INACTIVE, EDUCATION, NO_JOB
         self.months_in_state = self.spell = self.contrib = self.ui_left = self.training_left = 0
         self.wage = self.ui_amount = self.pension = 0.0
         self.moved = True
@@ -119,17 +132,20 @@ class WorkerAgent(mesa.Agent):
             return False
         return self.random.random() < effort
 
-    def hiring_weight(self, requirement: float, formal: bool) -> float:
+    def log_hiring_weight(self, requirement: float, formal: bool) -> float:
+        """Skill fit, scarring by spell length, no work experience, certification (formal)."""
         h = self.model.cfg.economy.hiring
         log_w = -h.mismatch_penalty * max(requirement - self.skill, 0.0) - h.scarring * self.spell
+        if self.last_job == NO_JOB:  # never worked
+            log_w -= h.no_experience_penalty
         if formal and self.certified:
             log_w += math.log1p(h.certified_premium)
-        return math.exp(log_w)
+        return log_w
 
     def hire(self, sector: int, formal: bool) -> None:
         self.sector = sector
         self.wage = self.wage_offer(formal)
-        self.last_job = int(LastJob.FORMAL if formal else LastJob.INFORMAL)
+        self.last_job = FORMAL_JOB if formal else INFORMAL_JOB
         self.spell = self.ui_left = self.training_left = 0
         self.move(FORMAL if formal else INFORMAL)
 
@@ -144,7 +160,7 @@ class WorkerAgent(mesa.Agent):
         if self.random.random() < p:
             formal = self.state == INFORMAL
             self.wage = self.wage_offer(formal)
-            self.last_job = int(LastJob.FORMAL if formal else LastJob.INFORMAL)
+            self.last_job = FORMAL_JOB if formal else INFORMAL_JOB
             self.move(FORMAL if formal else INFORMAL)
 
     def inactivity(self) -> None:
@@ -153,8 +169,11 @@ class WorkerAgent(mesa.Agent):
         p = self.model.cfg.economy.inactivity
         u = self.random.random()
         if self.state == INACTIVE:
-            exit_p = {CARE: p.care_exit, DISCOURAGED: p.discouraged_exit,
-                      DISABILITY: p.disability_exit}.get(self.reason, 0.0)
+            exit_p = {
+                CARE: p.care_exit,
+                DISCOURAGED: p.discouraged_exit,
+                DISABILITY: p.disability_exit,
+            }.get(self.reason, 0.0)
             if u < exit_p:
                 self.reason = self.spell = 0
                 self.move(UNEMPLOYED)
@@ -189,17 +208,19 @@ class WorkerAgent(mesa.Agent):
                 if self.random.random() < t.certification:
                     self.certified = True
                 self.move(UNEMPLOYED)  # the job-seeking spell continues
-        elif (self.state == UNEMPLOYED and t.enabled and self.spell >= t.min_spell_months
-              and self.random.random() < t.referral):
-            self.training_left = t.duration_months
-            self.move(TRAINING)
+        elif self.state == UNEMPLOYED and t.enabled and self.spell >= t.min_spell_months:
+            referred = self.random.random() < t.referral  # by the employment service
+            if referred:
+                self.training_left = t.duration_months
+                self.move(TRAINING)
 
     def unemployment_insurance(self) -> None:
         ui = self.model.cfg.policy.unemployment_insurance
-        if (ui.enabled and self.moved and self.state0 == FORMAL and self.state == UNEMPLOYED
-                and self.contribution_months(ui.window_months) >= ui.min_contribution_months):
-            self.ui_left = ui.max_duration_months
-            self.ui_amount = min(max(ui.replacement_rate * self.wage, ui.floor), ui.ceiling)
+        if ui.enabled and self.moved and self.state0 == FORMAL and self.state == UNEMPLOYED:
+            contributed = self.contribution_months(ui.window_months)  # on losing a formal job
+            if contributed >= ui.min_contribution_months:
+                self.ui_left = ui.max_duration_months
+                self.ui_amount = min(max(ui.replacement_rate * self.wage, ui.floor), ui.ceiling)
         self.ui_paid = self.state in (UNEMPLOYED, TRAINING) and self.ui_left > 0
         if self.ui_paid:
             self.ui_left -= 1
@@ -215,14 +236,20 @@ class WorkerAgent(mesa.Agent):
         return income
 
     def clock(self) -> None:
-        self.age += 1
+        if self.model.cfg.population.demography.enabled:  # else a frozen population
+            self.age += 1
         self.months_in_state += 1
         self.spell = self.spell + 1 if self.state in (UNEMPLOYED, TRAINING) else 0
         self.contrib = ((self.contrib << 1) | (self.state == FORMAL)) & MASK64
 
 
 class ObjectLabourMarket(mesa.Model):
-    """The labour market with one ``WorkerAgent`` per worker, built from the same ``Config``."""
+    """The labour market with one ``WorkerAgent`` per worker, built from the same ``Config``.
+
+    Agents are registered with Mesa as usual; the month loops over ``self.workers``, a plain
+    list in slot order, rather than over ``self.agents`` (a weak-reference ``AgentSet``),
+    so that the speed comparison measures objects against arrays, not Mesa bookkeeping.
+    """
 
     def __init__(self, cfg: Config) -> None:
         super().__init__(seed=cfg.seed)
@@ -236,44 +263,46 @@ class ObjectLabourMarket(mesa.Model):
         self.skill_return = eco.hiring.skill_return
         sectors = list(eco.sectors.values())
         self.employment_share = [s.employment_share for s in sectors]
-        self.separation = [[s.separation_formal for s in sectors],
-                           [s.separation_informal for s in sectors]]
+        self.separation = [
+            [s.separation_formal for s in sectors],
+            [s.separation_informal for s in sectors],
+        ]
         self.separation_mult = eco.separation_multiplier
         # vacancy cells (sector, formal), as in sim.processes.vacancies
         self.cells = [(k, formal) for k in range(len(sectors)) for formal in (False, True)]
-        self.cell_weight = [s.vacancy_share * (s.formal_vacancy_share if formal
-                                               else 1 - s.formal_vacancy_share)
-                            for s in sectors for formal in (False, True)]
+        self.cell_weight = [
+            s.vacancy_share * (s.formal_vacancy_share if formal else 1 - s.formal_vacancy_share)
+            for s in sectors
+            for formal in (False, True)
+        ]
         self.requirement = [s.skill_requirement for s in sectors]
         # households: fixed size, children and take-up draw
         self.hh_equivalence = hh.equivalence.tolist()
         self.hh_persons = hh.persons.tolist()
         self.hh_takeup = hh.takeup_draw.tolist()
 
-        cols = {name: getattr(w, name).tolist() for name in (
-            "age", "sex", "household", "skill", "certified", "digital", "disabled", "carer",
-            "sector", "state", "last_job", "months_in_state", "spell", "contrib", "wage",
-            "ui_left", "ui_amount", "training_left", "pension")}
+        cols = {name: getattr(w, name).tolist() for name in ATTRIBUTES}
         cols["reason"] = w.inactive_reason.tolist()
-        self.workers = [WorkerAgent(self, **{k: v[i] for k, v in cols.items()})
-                        for i in range(w.n)]
+        self.workers = [WorkerAgent(self, **{k: v[i] for k, v in cols.items()}) for i in range(w.n)]
         self.record: dict[str, float] = {}
         self.datacollector = mesa.DataCollector(
-            model_reporters={k: (lambda m, k=k: m.record[k]) for k in COLUMNS})
+            model_reporters={k: (lambda m, k=k: m.record[k]) for k in COLUMNS}
+        )
 
     def step(self) -> None:
         """One month: the processes of ``sim.processes.LOOP_ORDER`` in turn, agent by agent."""
         self.month = self.steps - 1
         workers = self.workers
         for a in workers:
-            a.state0, a.moved = a.state, False
-        for a in workers:
-            a.demography()
+            a.state0, a.moved, a.youth0 = a.state, False, a.age < YOUTH_END
+        if self.cfg.population.demography.enabled:
+            for a in workers:
+                a.demography()
         for a in workers:
             a.separations()
         applicants = [a for a in workers if a.applies()]
         vacancies = self.post_vacancies(len(applicants))
-        self.match(applicants, vacancies)
+        placements = self.match(applicants, vacancies)
         for a in workers:
             a.formality()
         for a in workers:
@@ -285,7 +314,7 @@ class ObjectLabourMarket(mesa.Model):
         self.household_income()
         for a in workers:
             a.clock()
-        self.finish_month(len(applicants), len(vacancies))
+        self.finish_month(len(applicants), len(vacancies), placements)
         self.datacollector.collect(self)
         if self.steps >= self.cfg.run.months:
             self.running = False
@@ -304,10 +333,11 @@ class ObjectLabourMarket(mesa.Model):
             vacancies.append((sector, formal, req))
         return vacancies
 
-    def match(self, applicants: list[WorkerAgent], vacancies: list) -> None:
-        """One application each; each vacancy hires one applicant, weighted by hiring weight."""
+    def match(self, applicants: list[WorkerAgent], vacancies: list) -> int:
+        """One application each; each vacancy hires one applicant, weighted by hiring weight.
+        Returns the number of job seekers (unemployed or in training) hired."""
         if not vacancies:
-            return
+            return 0
         rnd, p_own = self.random, self.cfg.economy.search.own_sector
         formal_vacs = [v for v, (_, formal, _) in enumerate(vacancies) if formal]
         by_sector: dict[int, list[int]] = {}
@@ -324,10 +354,15 @@ class ObjectLabourMarket(mesa.Model):
             else:
                 v = rnd.randrange(len(vacancies))
             pools.setdefault(v, []).append(a)
+        placements = 0
         for v, pool in pools.items():
             sector, formal, req = vacancies[v]
-            weights = [a.hiring_weight(req, formal) for a in pool]
-            rnd.choices(pool, weights)[0].hire(sector, formal)
+            log_w = [a.log_hiring_weight(req, formal) for a in pool]
+            top = max(log_w)  # relative weights, so that none underflows to zero
+            winner = rnd.choices(pool, [math.exp(x - top) for x in log_w])[0]
+            placements += winner.state != INFORMAL
+            winner.hire(sector, formal)
+        return placements
 
     def household_income(self) -> None:
         """Household income, social-assistance top-ups and the relative poverty line."""
@@ -355,21 +390,38 @@ class ObjectLabourMarket(mesa.Model):
         else:
             line = pov.absolute_line
         poor = sum(p for y, p in zip(eq, persons, strict=True) if y < line)
-        self.record = {"poverty_line": line, "poverty_headcount": poor / total if total else 0.0}
+        self.record = {"poverty_line": line, "poverty_headcount": _share(poor, total)}
 
-    def finish_month(self, n_applicants: int, n_vacancies: int) -> None:
-        r = self.record
-        stocks = [0] * len(STATE_NAMES)
+    def finish_month(self, n_applicants: int, n_vacancies: int, placements: int) -> None:
+        """End-of-month stocks and rates (groups by age at the start of the month)."""
+        stocks, youth = [0] * len(STATE_NAMES), [0] * len(STATE_NAMES)
+        n_paid = n_ltu = seekers0 = 0
         for a in self.workers:
             stocks[a.state] += 1
+            youth[a.state] += a.youth0
+            n_paid += a.ui_paid
+            n_ltu += a.state == UNEMPLOYED and a.spell >= LTU_MONTHS
+            seekers0 += a.state0 in (UNEMPLOYED, TRAINING)
+        r = self.record
         for name, n in zip(STATE_NAMES, stocks, strict=True):
             r[f"n_{name}"] = n
         employed = stocks[FORMAL] + stocks[INFORMAL]
         labour_force = employed + stocks[UNEMPLOYED] + stocks[TRAINING]
-        r.update(month=self.month, n_workers=len(self.workers), n_labour_force=labour_force,
-                 applicants=n_applicants, vacancies=n_vacancies,
-                 unemployment_rate=stocks[UNEMPLOYED] / labour_force if labour_force else 0.0,
-                 informality_rate=stocks[INFORMAL] / employed if employed else 0.0)
+        youth_lf = sum(youth[:INACTIVE])
+        r.update(
+            month=self.month,
+            n_workers=len(self.workers),
+            n_labour_force=labour_force,
+            n_ltu=n_ltu,
+            applicants=n_applicants,
+            vacancies=n_vacancies,
+            n_ui_recipients=n_paid,
+            unemployment_rate=_share(stocks[UNEMPLOYED], labour_force),
+            informality_rate=_share(stocks[INFORMAL], employed),
+            unemployment_rate_youth=_share(youth[UNEMPLOYED], youth_lf),
+            ltu_share=_share(n_ltu, stocks[UNEMPLOYED]),
+            job_finding_rate=_share(placements, seekers0),
+        )
 
     def run(self) -> None:
         while self.running:
@@ -378,3 +430,7 @@ class ObjectLabourMarket(mesa.Model):
     def timeseries(self) -> pd.DataFrame:
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         return df[list(COLUMNS)]
+
+
+def _share(num: float, den: float) -> float:
+    return num / den if den > 0 else 0.0

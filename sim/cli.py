@@ -17,9 +17,9 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from .config import ConfigError, describe_error, from_omegaconf, register
+from .config import CONFIG_DIR, ConfigError, describe_error, from_omegaconf, register
+from .runtime import tune_allocator
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 EXIT_CONFIG = 2
 
 register()
@@ -132,6 +132,7 @@ def headline_table(summary: dict) -> str:
 
 def main() -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    tune_allocator()
     precheck(sys.argv[1:])
     _app()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from pathlib import Path
 from typing import Any
 
 INF = math.inf
@@ -505,6 +506,19 @@ def to_dict(cfg: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- Hydra glue
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+
+def load(*overrides: str) -> Config:
+    """The validated config that ``python -m sim <overrides>`` would run, composed from
+    ``configs/`` through Hydra's compose API (for tests, benchmarks and notebooks)."""
+    from hydra import compose, initialize_config_dir
+
+    register()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return from_omegaconf(compose(config_name="config", overrides=list(overrides)))
+
+
 def register() -> None:
     """Register the schema with Hydra's ConfigStore as ``base_config``."""
     from hydra.core.config_store import ConfigStore

@@ -11,6 +11,7 @@ import pandas as pd
 from . import io
 from .config import Config, validate
 from .model import LabourMarket
+from .runtime import tune_allocator
 
 
 @dataclass
@@ -27,6 +28,7 @@ def run(
 ) -> RunResult:
     """Simulate ``cfg``; when ``out_dir`` is given, write the run directory there."""
     validate(cfg)
+    tune_allocator()
     model = LabourMarket(cfg)
     model.run(progress)
     result = RunResult(cfg, model.timeseries(), model.transitions(), model.summary())

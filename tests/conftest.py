@@ -5,19 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
 
-from sim.config import Config, from_omegaconf, register
+from sim.config import Config, load
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "configs"
-register()
 
 
 def load_config(*overrides: str) -> Config:
     """The validated config that ``python -m sim <overrides>`` would run."""
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return from_omegaconf(compose(config_name="config", overrides=list(overrides)))
+    return load(*overrides)
 
 
 def small(
