@@ -39,7 +39,8 @@ YOUTH_END = LIFE_STAGE_BOUNDS_YEARS[0] * 12  # age (months) at which youth (15-2
 # fmt: off
 ATTRIBUTES = ("age", "sex", "household", "skill", "certified", "digital", "disabled", "carer",
               "sector", "state", "last_job", "months_in_state", "spell", "contrib", "wage",
-              "ui_left", "ui_amount", "training_left", "pension")
+              "ui_left", "ui_amount", "training_left", "pension", "referral_due",
+              "waiting_since")
 
 #: time-series columns, named as in ``sim.outputs.TIMESERIES``
 COLUMNS = ("month", *(f"n_{s}" for s in STATE_NAMES), "n_workers", "n_labour_force",
@@ -208,11 +209,7 @@ class WorkerAgent(mesa.Agent):
                 if self.random.random() < t.certification:
                     self.certified = True
                 self.move(UNEMPLOYED)  # the job-seeking spell continues
-        elif self.state == UNEMPLOYED and t.enabled and self.spell >= t.min_spell_months:
-            referred = self.random.random() < t.referral  # by the employment service
-            if referred:
-                self.training_left = t.duration_months
-                self.move(TRAINING)
+        # who starts a course is decided by the regime layer: ObjectLabourMarket.referrals
 
     def unemployment_insurance(self) -> None:
         ui = self.model.cfg.policy.unemployment_insurance
@@ -285,6 +282,8 @@ class ObjectLabourMarket(mesa.Model):
         cols["reason"] = w.inactive_reason.tolist()
         self.workers = [WorkerAgent(self, **{k: v[i] for k, v in cols.items()}) for i in range(w.n)]
         self.record: dict[str, float] = {}
+        self.budget: float | None = None  # coordination: the re-aligned ALMP budget
+        self.waiting_sum, self.waiting_n = 0.0, 0
         self.datacollector = mesa.DataCollector(
             model_reporters={k: (lambda m, k=k: m.record[k]) for k in COLUMNS}
         )
@@ -309,6 +308,7 @@ class ObjectLabourMarket(mesa.Model):
             a.inactivity()
         for a in workers:
             a.training()
+        self.referrals()
         for a in workers:
             a.unemployment_insurance()
         self.household_income()
@@ -318,6 +318,62 @@ class ObjectLabourMarket(mesa.Model):
         self.datacollector.collect(self)
         if self.steps >= self.cfg.run.months:
             self.running = False
+
+    def referrals(self) -> None:
+        """The default regime (coordination) in plain Python: the shared register flags job
+        seekers who meet the criteria (and some who do not); referrals arrive after a delay
+        unless lost; arrivals wait in order; seats and the re-aligned budget cap starts."""
+        cfg, month, rnd = self.cfg, self.month, self.random
+        t, reg = cfg.policy.training, cfg.regime
+        if not t.enabled:
+            return
+        if (reg.eligibility, reg.delivery, reg.financing) != ("coordination",) * 3:
+            raise NotImplementedError("the reference implements the coordination regime only")
+        el = reg.mechanisms.eligibility.coordination
+        dl = reg.mechanisms.delivery.coordination
+        fin = reg.mechanisms.financing
+        free = [a for a in self.workers if a.state == UNEMPLOYED and not a.moved]
+        if month % el.review_months == 0:
+            for a in free:
+                if a.referral_due < 0 and a.waiting_since < 0:
+                    p = el.sensitivity if a.spell >= t.min_spell_months else el.false_positive
+                    if rnd.random() < p:
+                        a.referral_due = month + dl.delay_months
+        leakage = dl.leakage * ((1 - dl.co_location_effect) if dl.co_location else 1.0)
+        for a in self.workers:
+            if a.referral_due == month:
+                a.referral_due = -1
+                if a.state == UNEMPLOYED and not a.moved and rnd.random() >= leakage:
+                    a.waiting_since = month
+        queue = []
+        for a in self.workers:
+            if a.waiting_since < 0:
+                continue
+            if not (a.state == UNEMPLOYED and not a.moved):
+                a.waiting_since = -1  # left unemployment (or died)
+            elif a.waiting_since < month and rnd.random() < reg.queue.abandon:
+                a.waiting_since = -1
+            else:
+                queue.append(a)
+        queue.sort(key=lambda a: (a.waiting_since, a.unique_id))
+        per_1000 = len(self.workers) / 1000
+        base = fin.almp_budget * per_1000
+        if month > 0 and month % fin.realign_months == 0:
+            unmet = self.waiting_sum / max(self.waiting_n, 1)
+            self.budget = base + fin.realign_to_demand * unmet * t.cost_per_month
+            self.waiting_sum, self.waiting_n = 0.0, 0
+        budget = base if self.budget is None else self.budget
+        self.budget = budget
+        participants = sum(a.state == TRAINING for a in self.workers)
+        seats = math.floor(t.seats_per_1000 * per_1000) if t.seats_per_1000 else math.inf
+        by_money = math.floor(budget / t.cost_per_month) if t.cost_per_month else math.inf
+        room = int(min(len(queue), max(0, min(seats, by_money) - participants)))
+        for a in queue[:room]:
+            a.waiting_since = -1
+            a.training_left = t.duration_months
+            a.move(TRAINING)
+        self.waiting_sum += len(queue) - room
+        self.waiting_n += 1
 
     def post_vacancies(self, n_applicants: int) -> list[tuple[int, bool, float]]:
         """Free entry: tightness x demand x applicants vacancies (sector, formal, requirement)."""

@@ -14,32 +14,10 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-INF = math.inf
-REQUIRED: Any = "???"  # OmegaConf's marker of a mandatory value
+from .fields import INF, REQUIRED, ConfigError, flag, par, prob, sub
+from .policy.schema import RegimeConfig
 
-
-class ConfigError(ValueError):
-    """An invalid configuration value; the message is one line for the user."""
-
-
-def par(doc: str, *, lo: float = -INF, hi: float = INF, unit: str = "") -> Any:
-    """A required numeric parameter with its allowed closed range [lo, hi], unit and meaning.
-
-    Values live in the YAML under ``configs/`` only; ``???`` marks them required here.
-    """
-    return field(default=REQUIRED, metadata={"doc": doc, "lo": lo, "hi": hi, "unit": unit})
-
-
-def prob(doc: str, unit: str = "probability per month") -> Any:
-    return par(doc, lo=0.0, hi=1.0, unit=unit)
-
-
-def flag(doc: str) -> Any:
-    return field(default=REQUIRED, metadata={"doc": doc, "bool": True})
-
-
-def sub(factory: Any) -> Any:
-    return field(default_factory=factory)
+__all__ = ["INF", "REQUIRED", "Config", "ConfigError", "flag", "par", "prob", "sub"]
 
 
 # --------------------------------------------------------------------------- population
@@ -234,8 +212,15 @@ class SocialAssistanceConfig:
 @dataclass
 class TrainingConfig:
     enabled: bool = flag("whether the instrument operates")
-    referral: float = prob("monthly probability an eligible unemployed worker starts training")
-    min_spell_months: int = par("spell length before referral", lo=0, hi=600, unit="months")
+    min_spell_months: int = par(
+        "spell length before a job seeker is eligible", lo=0, hi=600, unit="months"
+    )
+    seats_per_1000: float = par(
+        "training seats per 1,000 people aged 15+ (0 = no limit)",
+        lo=0.0,
+        hi=1000.0,
+        unit="seats per 1,000",
+    )
     duration_months: int = par("course length", lo=1, hi=36, unit="months")
     dropout: float = prob("monthly hazard of dropping out")
     cost_per_month: float = par(
@@ -261,9 +246,6 @@ class PensionConfig:
 class AdminConfig:
     cost_per_claim_month: float = par(
         "benefit administration per beneficiary-month", lo=0.0, unit="currency"
-    )
-    cost_per_referral: float = par(
-        "intake and referral cost per training start", lo=0.0, unit="currency"
     )
 
 
@@ -315,6 +297,7 @@ class Config:
     economy: EconomyConfig = sub(EconomyConfig)
     policy: PolicyConfig = sub(PolicyConfig)
     run: RunConfig = sub(RunConfig)
+    regime: RegimeConfig = sub(RegimeConfig)
     reforms: list[DatedValue] = field(
         default_factory=list,
         metadata={

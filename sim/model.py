@@ -51,6 +51,8 @@ class LabourMarket(mesa.Model):
         for p in self.processes:
             p.setup(self)
         self.flows: defaultdict[str, float] = defaultdict(float)
+        self.sa_claimant_households = np.zeros(self.households.n, dtype=np.bool_)
+        self.last_spend_benefits = 0.0
         self.record: dict[str, float] = {}
         self.initial_stocks = np.bincount(self.workers.state, minlength=N_STATES)
         self._transitions: list[tuple[int, np.ndarray]] = []

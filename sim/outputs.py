@@ -12,8 +12,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .states import LIFE_STAGE_NAMES, N_STATES, SEX_NAMES, STATE_NAMES, InactiveReason, State
-from .transitions import N_GROUPS, in_out
+from .states import (
+    LIFE_STAGE_NAMES,
+    N_STATES,
+    SEX_NAMES,
+    STATE_NAMES,
+    InactiveReason,
+    State,
+    life_stage,
+)
+from .transitions import in_out
 
 if TYPE_CHECKING:
     from .model import LabourMarket
@@ -54,7 +62,25 @@ TIMESERIES: dict[str, str] = {
     "new_inactive_disability": "labour-force exits for disability or work injury",
     "new_inactive_discouraged": "unemployed giving up search after a long spell",
     "new_reactivations": "inactive workers returning to search",
-    "new_training_starts": "referrals into training",
+    "new_training_starts": "people starting a training course (admitted from a waiting list)",
+    "new_referrals": "referrals to training made (by the eligibility route of the regime)",
+    "new_referrals_automatic": "integration: benefit claimants enrolled automatically",
+    "new_referrals_wrongly_flagged": "coordination: referrals of people not meeting the criteria",
+    "new_referrals_lapsed": "referrals arriving after the person left unemployment",
+    "new_referrals_lost": "referrals lost between agencies (leakage)",
+    "new_intake_dropouts": "people dropping off at a further intake",
+    "new_intakes": "intakes held for referred people",
+    "new_duplicated_intakes": "intakes beyond the first (the same data asked again)",
+    "new_queue_arrivals": "referred people joining the provider's waiting list",
+    "new_queue_left": "people leaving a waiting list because they left unemployment",
+    "new_queue_abandoned": "people giving up on a waiting list",
+    "new_rationed": "people left waiting this month for lack of seats or money",
+    "n_waiting": "people on the provider's waiting list at the end of the month",
+    "queue_exits": "people leaving the waiting list (admitted, left or gave up)",
+    "queue_wait_months": "months waited, summed over people leaving the waiting list",
+    "mean_wait_months": "mean months waited by people leaving the waiting list",
+    "almp_money": "money available for training participants this month (financing)",
+    "n_seats": "training seats (0 = no limit)",
     "new_training_completions": "training courses completed",
     "new_training_dropouts": "training courses abandoned",
     "new_ui_claims": "new unemployment-insurance entitlements",
@@ -147,7 +173,20 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     model.cohorts.inflow[model.month] += new_spells
 
     for key in TIMESERIES:
-        if key.startswith(("new_", "spend_", "revenue_", "earnings", "applicants", "vacancies")):
+        if key.startswith(
+            (
+                "new_",
+                "spend_",
+                "revenue_",
+                "earnings",
+                "applicants",
+                "vacancies",
+                "queue_",
+                "almp_",
+                "n_waiting",
+                "n_seats",
+            )
+        ):
             r.setdefault(key, f.get(key, 0))
     r["new_spells"] = new_spells
     agency, service, provider = (
@@ -164,9 +203,15 @@ def finish_month(model: LabourMarket) -> np.ndarray:
         "spend_training", int(stocks[State.TRAINING]) * model.cfg.policy.training.cost_per_month
     )
     r["spend_almp"] = provider.month["spend_training"]
-    r["spend_admin"] = agency.month["spend_admin_claims"] + service.month["spend_admin_referrals"]
+    r["spend_admin"] = (
+        agency.month["spend_admin_claims"]
+        + service.month["spend_admin_referrals"]
+        + provider.month["spend_admin_intakes"]
+    )
     r["spend_total"] = r["spend_benefits"] + r["spend_almp"] + r["spend_admin"]
     r["net_fiscal_cost"] = r["spend_total"] - r["revenue_contributions"]
+    model.last_spend_benefits = r["spend_benefits"]
+    r["mean_wait_months"] = _share(f.get("queue_wait_months", 0.0), f.get("queue_exits", 0))
 
     r["unemployment_rate"] = _share(unemployed, labour_force)
     r["informality_rate"] = _share(int(stocks[State.INFORMAL]), employed)
@@ -185,9 +230,9 @@ def finish_month(model: LabourMarket) -> np.ndarray:
 
 def _group_rates(model: LabourMarket, r: dict) -> None:
     """Unemployment, informality, employment and NEET rates by life stage and sex."""
-    w, mv = model.workers, model.moves
+    w = model.workers
     n_sex = len(SEX_NAMES)
-    stage = mv.group0 // (N_GROUPS // len(LIFE_STAGE_NAMES))
+    stage = life_stage(w.age)  # end of month, like the states counted against it
     sex = w.sex
     grid = np.bincount(
         stage.astype(np.int64) * N_STATES + w.state, minlength=len(LIFE_STAGE_NAMES) * N_STATES

@@ -30,7 +30,6 @@ class Moves:
         self.moved = np.zeros(workers.n, dtype=np.bool_)
         self.group0 = np.empty(workers.n, dtype=np.intp)  # intp: bincount needs no cast
         self._masks: dict[int, np.ndarray] = {}
-        self._sizes: np.ndarray | None = None
         self._log: list[tuple[np.ndarray, np.ndarray, int]] = []
 
     def begin(self) -> None:
@@ -42,13 +41,6 @@ class Moves:
         self.group0[:] = (stage * len(SEX_NAMES) + w.sex) * len(LAST_JOB_NAMES) + w.last_job
         self._masks.clear()
         self._log.clear()
-        self._sizes: np.ndarray | None = None
-
-    def group_sizes(self) -> np.ndarray:
-        """Workers per start-of-month group (life stage x sex x formality), cached."""
-        if self._sizes is None:
-            self._sizes = np.bincount(self.group0, minlength=N_GROUPS)
-        return self._sizes
 
     def was(self, state: int) -> np.ndarray:
         """Mask of workers whose start-of-month state is ``state`` (cached; do not modify)."""

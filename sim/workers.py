@@ -46,6 +46,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("ui_amount", np.float32, "monthly unemployment-insurance benefit while entitled"),
     Column("training_left", np.int8, "months left in the current training course"),
     Column("pension", np.float32, "monthly pension once retired"),
+    Column("referral_due", np.int16, "month a pending referral reaches the provider, -1 none"),
+    Column("waiting_since", np.int16, "month the worker joined a provider's waiting list, -1 none"),
 )
 
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
@@ -65,6 +67,8 @@ class Workers:
         self.n = int(n)
         for col in COLUMNS:
             setattr(self, col.name, np.zeros(self.n, dtype=col.dtype))
+        self.referral_due[:] = -1
+        self.waiting_since[:] = -1
 
     def nbytes(self) -> int:
         """Bytes held by worker columns (for the memory benchmark)."""

@@ -41,7 +41,7 @@ def test_common_random_numbers_across_policies():
     reform = LabourMarket(
         small(
             "policy.unemployment_insurance.replacement_rate=0.9",
-            "policy.training.referral=0.2",
+            "regime.mechanisms.eligibility.coordination.sensitivity=0.2",
             size=3000,
             months=36,
         )

@@ -123,7 +123,7 @@ def test_no_nan_no_negative_shares_in_unit_interval(
         f"economy.search.lock_in={lock_in}",
         f"policy.unemployment_insurance.replacement_rate={rr}",
         f"policy.social_assistance.takeup={takeup}",
-        f"policy.training.referral={referral}",
+        f"regime.mechanisms.eligibility.coordination.sensitivity={referral}",
         f"policy.training.dropout={dropout}",
         f"economy.formality.formalisation={formalise}",
         f"economy.inactivity.discouraged_entry={discouraged}",

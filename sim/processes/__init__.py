@@ -7,6 +7,7 @@ one wins. Income and poverty are computed after all moves, on the month's final 
 
 from __future__ import annotations
 
+from ..policy.referrals import Referrals
 from .base import Process
 from .clock import Clock
 from .demography import Demography
@@ -27,7 +28,8 @@ LOOP_ORDER: tuple[type[Process], ...] = (
     Matching,  # applicants compete for vacancies; hires
     Formality,  # informal jobs formalise, formal jobs informalise
     Inactivity,  # care, disability, discouragement; returns to search
-    Training,  # course progress, completions, dropouts; referrals of the unemployed
+    Training,  # course progress, completions, dropouts
+    Referrals,  # regime layer: eligibility route, delivery pipeline, waiting list, admission
     UnemploymentInsurance,  # entitlement on job loss; monthly payments
     HouseholdIncome,  # wages, contributions, pensions, social assistance, poverty
     Clock,  # ageing, durations, contribution record

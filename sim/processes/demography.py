@@ -38,6 +38,8 @@ class Demography(Process):
                 pen.social_pension,
             )
             w.inactive_reason[retire] = InactiveReason.NONE
+            w.ui_left[retire] = 0
+            w.training_left[retire] = 0
             mv.move(retire, State.RETIRED)
         model.flows["new_retirements"] += retire.size
 
@@ -78,5 +80,7 @@ class Demography(Process):
         w.ui_amount[idx] = 0.0
         w.training_left[idx] = 0
         w.pension[idx] = 0.0
+        # pending referrals and waiting-list places are closed by the regime layer this
+        # month (as lapsed / left), so its queue accounting sees the death
         w.sector[idx] = draw_sector(model.cfg, rng, idx.size)
         mv.moved[idx] = True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import LAST_JOB_NAMES, N_STATES, SEX_NAMES, LifeStage, State
+from ..states import N_STATES, SEX_NAMES, LifeStage, State, life_stage
 from .base import Process
 
 
@@ -102,6 +102,7 @@ class HouseholdIncome(Process):
             claim = (gap > 0) & (hh.takeup_draw < sa.takeup)
             top_up = np.where(claim, gap, 0.0)
         agency = model.benefit_agency
+        model.sa_claimant_households = top_up > 0
         n_claims = int((top_up > 0).sum())
         agency.tally("sa_households", n_claims)
         agency.tally("spend_sa", float(top_up.sum()))
@@ -134,14 +135,12 @@ class HouseholdIncome(Process):
         r["child_poverty_headcount"] = _share(
             float(hh.children[poor].sum()), float(hh.children.sum())
         )
-        # by worker group (people aged 15+; groups as at the start of the month)
-        group = model.moves.group0
-        n_groups = len(LifeStage) * len(SEX_NAMES) * len(LAST_JOB_NAMES)
+        # by group of the people aged 15+ who hold the slots now (entrants included)
+        group = life_stage(w.age).astype(np.intp) * len(SEX_NAMES) + w.sex
+        n_groups = len(LifeStage) * len(SEX_NAMES)
         poor_workers = np.flatnonzero(poor[w.household])
-        grid = np.bincount(group[poor_workers], minlength=n_groups).reshape(
-            len(LifeStage), len(SEX_NAMES), len(LAST_JOB_NAMES)
-        )
-        size = model.moves.group_sizes().reshape(grid.shape)
+        grid = np.bincount(group[poor_workers], minlength=n_groups).reshape(len(LifeStage), -1)
+        size = np.bincount(group, minlength=n_groups).reshape(grid.shape)
         for s in LifeStage:
             r[f"poverty_headcount_{s.name.lower()}"] = _share(grid[s].sum(), size[s].sum())
         for k, name in enumerate(SEX_NAMES):

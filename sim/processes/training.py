@@ -1,9 +1,9 @@
-"""The baseline training programme: referral, course, dropout, completion.
+"""The training programme's courses: progress, dropout, completion.
 
-The employment service refers unemployed workers whose spell has reached
-``min_spell_months``; the provider runs the course for ``duration_months`` at
-``cost_per_month``; completers gain skill and may be certified and return to search (their
-spell continues). While enrolled, search effort is lower (lock-in, in ``search``).
+Who starts a course is decided by the regime layer (``sim.policy.referrals``). The provider
+runs the course for ``duration_months`` at ``cost_per_month``; completers gain skill, may
+be certified, and return to search (their spell continues). While enrolled, search effort
+is lower (lock-in, in ``search``).
 """
 
 from __future__ import annotations
@@ -37,18 +37,3 @@ class Training(Process):
         mv.move(dropouts, State.UNEMPLOYED)
         model.flows["new_training_completions"] += completers.size
         model.flows["new_training_dropouts"] += dropouts.size
-
-        if t.enabled:
-            eligible = mv.free(State.UNEMPLOYED) & (w.spell >= t.min_spell_months)
-            starts = np.flatnonzero(eligible & (u < t.referral))
-            cap = model.training_provider.seats
-            if cap:
-                room = max(cap - int((w.state == State.TRAINING).sum()), 0)
-                starts = starts[:room]
-            w.training_left[starts] = t.duration_months
-            mv.move(starts, State.TRAINING)
-            model.flows["new_training_starts"] += starts.size
-            model.employment_service.tally("referrals", starts.size)
-            model.employment_service.tally(
-                "spend_admin_referrals", starts.size * model.cfg.policy.admin.cost_per_referral
-            )

@@ -1,0 +1,147 @@
+"""Schema of the regime layer: how income support is aligned with ALMPs.
+
+The working paper's Table 3 defines three degrees of alignment (integration, coordination,
+cooperation) on three functions (eligibility, delivery, financing). ``RegimeConfig`` names
+the degree of each function as a plain string, so any of the 27 mixes is a command-line
+override (``regime.eligibility=integration``) and a mid-run reform is a dated value of the
+same string. The parameters of every degree's mechanism are always present under
+``mechanisms``; only the selected degree's act. No degree is better by assumption: each
+mechanism has costs and losses set in YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..fields import REQUIRED, flag, par, prob, sub
+
+DEGREES = ("integration", "coordination", "cooperation")
+FUNCTIONS = ("eligibility", "delivery", "financing")
+
+
+def degree(doc: str):
+    return field(default=REQUIRED, metadata={"doc": doc, "choices": DEGREES})
+
+
+@dataclass
+class IntegratedEligibility:
+    """Integration: qualifying for a benefit enrols you in services and programmes."""
+
+    enrolment: float = prob("share of new benefit claimants enrolled automatically", "share")
+
+
+@dataclass
+class CoordinatedEligibility:
+    """Coordination: a shared information system refers people who meet the criteria."""
+
+    sensitivity: float = prob(
+        "probability the shared system flags an eligible job seeker in a review", "probability"
+    )
+    false_positive: float = prob(
+        "probability it flags a job seeker who does not meet the criteria", "probability"
+    )
+    review_months: int = par("months between reviews of the register", lo=1, hi=24, unit="months")
+
+
+@dataclass
+class CooperativeEligibility:
+    """Cooperation: people must find and apply to each programme on their own."""
+
+    self_referral: float = prob(
+        "monthly probability an eligible job seeker who knows of a programme applies"
+    )
+    informed_digital: float = prob(
+        "probability a digitally literate job seeker knows of the programme", "probability"
+    )
+    informed_other: float = prob(
+        "probability a job seeker without digital literacy knows of it", "probability"
+    )
+
+
+@dataclass
+class EligibilityMechanisms:
+    integration: IntegratedEligibility = sub(IntegratedEligibility)
+    coordination: CoordinatedEligibility = sub(CoordinatedEligibility)
+    cooperation: CooperativeEligibility = sub(CooperativeEligibility)
+
+
+@dataclass
+class DeliveryRoute:
+    """How a referral travels from the referring agency to the provider."""
+
+    delay_months: int = par(
+        "months between referral and arrival at the provider", lo=0, hi=24, unit="months"
+    )
+    leakage: float = prob("probability a referral is lost between agencies", "probability")
+    intakes: int = par(
+        "intakes a referred person goes through (1 = one intake; more = the same data asked again)",
+        lo=1,
+        hi=5,
+        unit="intakes",
+    )
+    drop_off: float = prob("probability of dropping out at each further intake", "probability")
+
+
+@dataclass
+class CoordinatedDelivery(DeliveryRoute):
+    co_location: bool = flag("services share premises: leakage is reduced")
+    co_location_effect: float = prob(
+        "relative reduction of leakage when services are co-located", "share"
+    )
+
+
+@dataclass
+class DeliveryMechanisms:
+    integration: DeliveryRoute = sub(DeliveryRoute)
+    coordination: CoordinatedDelivery = sub(CoordinatedDelivery)
+    cooperation: DeliveryRoute = sub(DeliveryRoute)
+
+
+@dataclass
+class FinancingMechanisms:
+    almp_budget: float = par(
+        "ALMP budget per month per 1,000 people aged 15+ (separate budgets)",
+        lo=0.0,
+        unit="currency/month per 1,000",
+    )
+    pooled_budget: float = par(
+        "pooled benefits + ALMP budget per month per 1,000 people aged 15+ (integration)",
+        lo=0.0,
+        unit="currency/month per 1,000",
+    )
+    realign_months: int = par(
+        "coordination: months between policy-level re-alignments of the ALMP budget",
+        lo=1,
+        hi=60,
+        unit="months",
+    )
+    realign_to_demand: float = prob(
+        "coordination: share of the unmet demand of the last period added at re-alignment",
+        "share",
+    )
+    year_months: int = par(
+        "cooperation: months in a budget year (caps reset)", lo=1, hi=24, unit="months"
+    )
+
+
+@dataclass
+class MechanismsConfig:
+    eligibility: EligibilityMechanisms = sub(EligibilityMechanisms)
+    delivery: DeliveryMechanisms = sub(DeliveryMechanisms)
+    financing: FinancingMechanisms = sub(FinancingMechanisms)
+
+
+@dataclass
+class QueueConfig:
+    abandon: float = prob("monthly probability a person on a waiting list gives up")
+    intake_cost: float = par("administrative cost of one intake", lo=0.0, unit="currency")
+    referral_cost: float = par("administrative cost of one referral", lo=0.0, unit="currency")
+
+
+@dataclass
+class RegimeConfig:
+    eligibility: str = degree("degree of alignment of eligibility")
+    delivery: str = degree("degree of alignment of delivery")
+    financing: str = degree("degree of alignment of financing")
+    queue: QueueConfig = sub(QueueConfig)
+    mechanisms: MechanismsConfig = sub(MechanismsConfig)

@@ -1,0 +1,168 @@
+"""The regime layer: every mix runs; each mechanism does what its parameter says."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.model import LabourMarket
+from sim.policy.schema import DEGREES
+from sim.states import State
+
+from .conftest import small
+
+MIXES = list(itertools.product(DEGREES, repeat=3))
+
+
+def _run(*overrides, size=4000, months=48):
+    m = LabourMarket(small(*overrides, size=size, months=months))
+    m.run()
+    return m.timeseries(), m
+
+
+def _queue_identity(ts: pd.DataFrame) -> None:
+    """arrivals = admitted + abandoned + left + waiting, cumulatively, every month."""
+    arrivals = ts.new_queue_arrivals.cumsum()
+    out = (ts.new_training_starts + ts.new_queue_abandoned + ts.new_queue_left).cumsum()
+    np.testing.assert_array_equal(arrivals, out + ts.n_waiting)
+    np.testing.assert_array_equal(ts.queue_exits.cumsum(), out)
+
+
+@pytest.mark.parametrize(("eligibility", "delivery", "financing"), MIXES,
+                         ids=["-".join(m) for m in MIXES])
+def test_every_mix_runs_with_consistent_queues(eligibility, delivery, financing):
+    ts, model = _run(f"regime.eligibility={eligibility}", f"regime.delivery={delivery}",
+                     f"regime.financing={financing}", size=1500, months=30)
+    assert np.isfinite(ts.select_dtypes("number").to_numpy(dtype=float)).all()
+    _queue_identity(ts)
+    assert (model.cfg.regime.eligibility, model.cfg.regime.delivery,
+            model.cfg.regime.financing) == (eligibility, delivery, financing)
+
+
+def test_automatic_enrolment_reaches_every_eligible_claimant():
+    cfg = small("regime=integration", "policy.training.seats_per_1000=0.0", size=5000, months=30)
+    model = LabourMarket(cfg)
+    w, min_spell = model.workers, cfg.policy.training.min_spell_months
+    reached = 0
+    for month in range(cfg.run.months):
+        claimant = (w.ui_left > 0) | model.sa_claimant_households[w.household]
+        idle = (w.referral_due == -1) & (w.waiting_since == -1)
+        eligible = (w.state == State.UNEMPLOYED) & (w.spell >= min_spell) & idle & claimant
+        model.step()
+        # those still unemployed after the month (not hired, not gone) must be enrolled
+        stayed = eligible & ~model.moves.moved
+        assert (w.waiting_since[stayed] == month).all()
+        admitted = eligible & (w.state == State.TRAINING)
+        reached += int(stayed.sum() + admitted.sum())
+    assert reached > 100
+
+
+def test_referral_leakage_matches_its_parameter():
+    leakage = 0.3
+    ts, _ = _run("regime.delivery=coordination",
+                 f"regime.mechanisms.delivery.coordination.leakage={leakage}", size=8000)
+    lost, reached = ts.new_referrals_lost.sum(), ts.new_queue_arrivals.sum()
+    n = lost + reached
+    # binomial: s.e. = sqrt(p(1-p)/n) ~ 0.006 for n ~ 6,000; allow 4 s.e.
+    assert abs(lost / n - leakage) < 4 * np.sqrt(leakage * (1 - leakage) / n)
+    assert n > 2000
+
+
+def test_co_location_reduces_leakage_by_its_effect():
+    ts, _ = _run("regime.delivery=coordination",
+                 "regime.mechanisms.delivery.coordination.leakage=0.4",
+                 "regime.mechanisms.delivery.coordination.co_location=true",
+                 "regime.mechanisms.delivery.coordination.co_location_effect=0.5", size=8000)
+    n = ts.new_referrals_lost.sum() + ts.new_queue_arrivals.sum()
+    p = ts.new_referrals_lost.sum() / n
+    assert abs(p - 0.2) < 4 * np.sqrt(0.2 * 0.8 / n)
+
+
+def test_duplicated_intakes_are_counted_and_drop_off_applies():
+    ts, _ = _run("regime.delivery=cooperation",
+                 "regime.mechanisms.delivery.cooperation.intakes=3",
+                 "regime.mechanisms.delivery.cooperation.drop_off=0.2", size=8000)
+    reached = ts.new_queue_arrivals + ts.new_intake_dropouts
+    np.testing.assert_array_equal(ts.new_intakes, 3 * reached)
+    np.testing.assert_array_equal(ts.new_duplicated_intakes, 2 * reached)
+    n = reached.sum()
+    p_drop = 1 - 0.8**2  # dropping off at the second or the third intake
+    assert abs(ts.new_intake_dropouts.sum() / n - p_drop) < 4 * np.sqrt(p_drop * (1 - p_drop) / n)
+    assert (ts.new_referrals_lost == 0).all()
+
+
+def test_integrated_delivery_loses_nobody_and_asks_once():
+    ts, _ = _run("regime=integration")
+    assert ts.new_referrals_lost.sum() == 0 and ts.new_duplicated_intakes.sum() == 0
+    assert ts.new_intake_dropouts.sum() == 0 and ts.new_referrals.sum() > 0
+
+
+def test_littles_law_on_the_waiting_list():
+    """L = lambda W: with people counted at the end of each month they wait, the sum of the
+    waiting counts equals the sum of completed waits; over a long stationary stretch the
+    time-average count matches arrival rate x mean wait."""
+    ts, _ = _run("regime=coordination", size=8000, months=120)
+    post = ts[ts.month >= 30]
+    lam = post.new_queue_arrivals.mean()
+    wait = post.queue_wait_months.sum() / post.queue_exits.sum()
+    # tolerance 10%: end effects of a 90-month window with mean waits of ~2-3 months, and
+    # the month-to-month noise of a queue of a few hundred people
+    assert post.n_waiting.mean() == pytest.approx(lam * wait, rel=0.10)
+    assert post.n_waiting.mean() > 50  # a real queue
+
+
+def test_capped_budget_commits_no_more_than_the_cap_each_year():
+    cap_per_1000, size, year = 300.0, 6000, 12
+    ts, model = _run("regime.financing=cooperation", "policy.training.seats_per_1000=0.0",
+                     f"regime.mechanisms.financing.almp_budget={cap_per_1000}",
+                     "regime=cooperation", "regime.financing=cooperation",
+                     "regime.mechanisms.eligibility.cooperation.self_referral=1.0",
+                     size=size, months=48)
+    t = model.cfg.policy.training
+    committed = ts.new_training_starts * t.duration_months * t.cost_per_month
+    by_year = committed.groupby(ts.month // year).sum()
+    cap = cap_per_1000 * size / 1000 * year
+    assert (by_year <= cap + 1e-6).all()
+    assert (by_year > 0.8 * cap).all()  # the cap binds: demand exceeds it
+    assert ts.new_rationed.sum() > 0
+
+
+@pytest.mark.parametrize("financing", ["integration", "coordination"])
+def test_monthly_budgets_bound_programme_spending(financing):
+    ts, _ = _run(f"regime.financing={financing}", "policy.training.seats_per_1000=0.0",
+                 "regime.mechanisms.financing.pooled_budget=9000.0",
+                 "regime.mechanisms.financing.almp_budget=300.0", size=6000)
+    admitted = ts.new_training_starts > 0
+    assert (ts.spend_almp[admitted] <= ts.almp_money[admitted] + 1e-6).all()
+    assert ts.new_rationed.sum() > 0
+
+
+def test_pooled_budget_funds_programmes_from_benefit_savings():
+    common = ("regime.financing=integration", "policy.training.seats_per_1000=0.0")
+    low, _ = _run(*common, "policy.unemployment_insurance.replacement_rate=0.3")
+    high, _ = _run(*common, "policy.unemployment_insurance.replacement_rate=0.8")
+    months = low.month >= 2
+    assert (high.spend_benefits[months] > low.spend_benefits[months]).all()
+    assert (high.almp_money[months] < low.almp_money[months]).all()
+
+
+def test_budget_identity_every_month():
+    ts, model = _run("regime=cooperation")
+    cfg = model.cfg
+    np.testing.assert_allclose(ts.spend_almp, ts.n_training * cfg.policy.training.cost_per_month)
+    admin = ((ts.n_ui_recipients + ts.n_sa_households) * cfg.policy.admin.cost_per_claim_month
+             + ts.new_referrals * cfg.regime.queue.referral_cost
+             + ts.new_intakes * cfg.regime.queue.intake_cost)
+    np.testing.assert_allclose(ts.spend_admin, admin)
+
+
+def test_mid_run_regime_switch_is_a_dated_value():
+    """Armenia-style reform: coordinated delivery until month 24, integrated after."""
+    ts, _ = _run("regime=coordination",
+                 "reforms=[{month: 24, path: regime.delivery, value: integration}]")
+    assert ts.new_referrals_lost[ts.month < 24].sum() > 0
+    assert ts.new_referrals_lost[ts.month >= 25].sum() == 0
+    assert (ts.params_version == (ts.month >= 24)).all()
