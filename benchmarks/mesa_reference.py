@@ -327,6 +327,9 @@ class ObjectLabourMarket(mesa.Model):
         t, reg = cfg.policy.training, cfg.regime
         if not t.enabled:
             return
+        if cfg.policy.case_management.enabled:
+            raise NotImplementedError("the reference has no case management: run it with "
+                                      "policy.case_management.enabled=false")
         if (reg.eligibility, reg.delivery, reg.financing) != ("coordination",) * 3:
             raise NotImplementedError("the reference implements the coordination regime only")
         el = reg.mechanisms.eligibility.coordination

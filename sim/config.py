@@ -231,6 +231,64 @@ class TrainingConfig:
 
 
 @dataclass
+class CaseManagementConfig:
+    """Case management by the employment service (policy brief, section 2)."""
+
+    enabled: bool = flag("whether the employment service manages cases")
+    registration: float = prob(
+        "probability a job seeker without benefits registers (claimants always do)", "probability"
+    )
+    counsellors_per_1000: float = par(
+        "counsellors per 1,000 people aged 15+", lo=0.0, hi=100.0, unit="counsellors per 1,000"
+    )
+    contacts_per_counsellor: float = par(
+        "client meetings a counsellor holds in a month", lo=0.0, hi=1000.0, unit="meetings/month"
+    )
+    max_caseload: float = par(
+        "hire counsellors up to this many clients each (0 = fixed staff; 100 = advanced SPOC)",
+        lo=0.0,
+        hi=10000.0,
+        unit="clients per counsellor",
+    )
+    counsellor_cost: float = par("monthly cost of a counsellor", lo=0.0, unit="currency/month")
+    intake_cost: float = par(
+        "cost of a registration intake and needs assessment", lo=0.0, unit="currency"
+    )
+    profiling: str = field(
+        default=REQUIRED,
+        metadata={"doc": "profiling method", "choices": ("caseworker", "rules", "statistical")},
+    )
+    caseworker_noise: float = par(
+        "s.d. of a caseworker's error on the risk score", lo=0.0, hi=10.0, unit="score"
+    )
+    statistical_noise: float = par(
+        "s.d. of a statistical model's error on the risk score", lo=0.0, hi=10.0, unit="score"
+    )
+    rules_spell_months: int = par(
+        "rules-based profiling: spell at which a client is high-risk", lo=0, hi=120, unit="months"
+    )
+    high_risk_share: float = prob("share of clients profiled as high-risk (seen first)", "share")
+    contact_effort_gain: float = par(
+        "relative rise of search effort in a month with a counsellor meeting",
+        lo=0.0,
+        hi=10.0,
+        unit="ratio",
+    )
+    contact_match_gain: float = par(
+        "rise in log hiring weight in that month (better-targeted applications)",
+        lo=0.0,
+        hi=10.0,
+        unit="log points",
+    )
+    sanction_after: int = par(
+        "consecutive monitored failures to search before a sanction", lo=1, hi=12, unit="months"
+    )
+    sanction_months: int = par(
+        "months of benefit suspension per sanction", lo=0, hi=24, unit="months"
+    )
+
+
+@dataclass
 class PensionConfig:
     replacement_rate: float = prob("contributory pension as a share of last wage", "share")
     min_contribution_months: int = par(
@@ -265,6 +323,7 @@ class PolicyConfig:
     unemployment_insurance: UnemploymentInsuranceConfig = sub(UnemploymentInsuranceConfig)
     social_assistance: SocialAssistanceConfig = sub(SocialAssistanceConfig)
     training: TrainingConfig = sub(TrainingConfig)
+    case_management: CaseManagementConfig = sub(CaseManagementConfig)
     pension: PensionConfig = sub(PensionConfig)
     admin: AdminConfig = sub(AdminConfig)
     poverty: PovertyConfig = sub(PovertyConfig)

@@ -81,6 +81,15 @@ TIMESERIES: dict[str, str] = {
     "mean_wait_months": "mean months waited by people leaving the waiting list",
     "almp_money": "money available for training participants this month (financing)",
     "n_seats": "training seats (0 = no limit)",
+    "new_registrations": "job seekers opening a case with the employment service (intakes)",
+    "n_clients": "registered unemployed clients at the start of the month",
+    "n_counsellors": "counsellors employed",
+    "caseload": "clients per counsellor",
+    "new_contacts": "counsellor meetings held",
+    "contact_rate": "meetings / clients",
+    "new_action_plans": "individual action plans agreed (first meetings)",
+    "new_sanctions": "benefit sanctions imposed (consecutive failures to search)",
+    "n_ui_suspended": "UI entitlements suspended by a sanction this month",
     "new_training_completions": "training courses completed",
     "new_training_dropouts": "training courses abandoned",
     "new_ui_claims": "new unemployment-insurance entitlements",
@@ -172,22 +181,6 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     f["new_spells"] += new_spells
     model.cohorts.inflow[model.month] += new_spells
 
-    for key in TIMESERIES:
-        if key.startswith(
-            (
-                "new_",
-                "spend_",
-                "revenue_",
-                "earnings",
-                "applicants",
-                "vacancies",
-                "queue_",
-                "almp_",
-                "n_waiting",
-                "n_seats",
-            )
-        ):
-            r.setdefault(key, f.get(key, 0))
     r["new_spells"] = new_spells
     agency, service, provider = (
         model.benefit_agency,
@@ -206,12 +199,18 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     r["spend_admin"] = (
         agency.month["spend_admin_claims"]
         + service.month["spend_admin_referrals"]
+        + service.month["spend_admin_intakes"]
+        + service.month["spend_admin_counsellors"]
         + provider.month["spend_admin_intakes"]
     )
+    r["caseload"] = _share(f.get("n_clients", 0), f.get("n_counsellors", 0.0))
+    r["contact_rate"] = _share(f.get("new_contacts", 0), f.get("n_clients", 0))
     r["spend_total"] = r["spend_benefits"] + r["spend_almp"] + r["spend_admin"]
-    r["net_fiscal_cost"] = r["spend_total"] - r["revenue_contributions"]
+    r["net_fiscal_cost"] = r["spend_total"] - f.get("revenue_contributions", 0.0)
     model.last_spend_benefits = r["spend_benefits"]
     r["mean_wait_months"] = _share(f.get("queue_wait_months", 0.0), f.get("queue_exits", 0))
+    for key in TIMESERIES:  # every other column is a flow tallied by a process (0 if none)
+        r.setdefault(key, f.get(key, 0))
 
     r["unemployment_rate"] = _share(unemployed, labour_force)
     r["informality_rate"] = _share(int(stocks[State.INFORMAL]), employed)

@@ -76,9 +76,15 @@ OUTCOMES = {
 }
 
 
+#: the reference implements the engine issue's rules and the default regime's referral route,
+#: not case management (counsellor meetings, sanctions): both models run without it here
+NOT_IN_REFERENCE = ("policy.case_management.enabled=false",)
+
+
 def _config(*overrides: str):
     return load_config(
-        [f"population.size={N}", f"run.months={MONTHS}", f"run.burn_in={BURN_IN}", *overrides]
+        [f"population.size={N}", f"run.months={MONTHS}", f"run.burn_in={BURN_IN}",
+         *NOT_IN_REFERENCE, *overrides]
     )
 
 

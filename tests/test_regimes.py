@@ -31,15 +31,24 @@ def _queue_identity(ts: pd.DataFrame) -> None:
     np.testing.assert_array_equal(ts.queue_exits.cumsum(), out)
 
 
-@pytest.mark.parametrize(("eligibility", "delivery", "financing"), MIXES,
-                         ids=["-".join(m) for m in MIXES])
+@pytest.mark.parametrize(
+    ("eligibility", "delivery", "financing"), MIXES, ids=["-".join(m) for m in MIXES]
+)
 def test_every_mix_runs_with_consistent_queues(eligibility, delivery, financing):
-    ts, model = _run(f"regime.eligibility={eligibility}", f"regime.delivery={delivery}",
-                     f"regime.financing={financing}", size=1500, months=30)
+    ts, model = _run(
+        f"regime.eligibility={eligibility}",
+        f"regime.delivery={delivery}",
+        f"regime.financing={financing}",
+        size=1500,
+        months=30,
+    )
     assert np.isfinite(ts.select_dtypes("number").to_numpy(dtype=float)).all()
     _queue_identity(ts)
-    assert (model.cfg.regime.eligibility, model.cfg.regime.delivery,
-            model.cfg.regime.financing) == (eligibility, delivery, financing)
+    assert (
+        model.cfg.regime.eligibility,
+        model.cfg.regime.delivery,
+        model.cfg.regime.financing,
+    ) == (eligibility, delivery, financing)
 
 
 def test_automatic_enrolment_reaches_every_eligible_claimant():
@@ -62,8 +71,11 @@ def test_automatic_enrolment_reaches_every_eligible_claimant():
 
 def test_referral_leakage_matches_its_parameter():
     leakage = 0.3
-    ts, _ = _run("regime.delivery=coordination",
-                 f"regime.mechanisms.delivery.coordination.leakage={leakage}", size=8000)
+    ts, _ = _run(
+        "regime.delivery=coordination",
+        f"regime.mechanisms.delivery.coordination.leakage={leakage}",
+        size=8000,
+    )
     lost, reached = ts.new_referrals_lost.sum(), ts.new_queue_arrivals.sum()
     n = lost + reached
     # binomial: s.e. = sqrt(p(1-p)/n) ~ 0.006 for n ~ 6,000; allow 4 s.e.
@@ -72,19 +84,25 @@ def test_referral_leakage_matches_its_parameter():
 
 
 def test_co_location_reduces_leakage_by_its_effect():
-    ts, _ = _run("regime.delivery=coordination",
-                 "regime.mechanisms.delivery.coordination.leakage=0.4",
-                 "regime.mechanisms.delivery.coordination.co_location=true",
-                 "regime.mechanisms.delivery.coordination.co_location_effect=0.5", size=8000)
+    ts, _ = _run(
+        "regime.delivery=coordination",
+        "regime.mechanisms.delivery.coordination.leakage=0.4",
+        "regime.mechanisms.delivery.coordination.co_location=true",
+        "regime.mechanisms.delivery.coordination.co_location_effect=0.5",
+        size=8000,
+    )
     n = ts.new_referrals_lost.sum() + ts.new_queue_arrivals.sum()
     p = ts.new_referrals_lost.sum() / n
     assert abs(p - 0.2) < 4 * np.sqrt(0.2 * 0.8 / n)
 
 
 def test_duplicated_intakes_are_counted_and_drop_off_applies():
-    ts, _ = _run("regime.delivery=cooperation",
-                 "regime.mechanisms.delivery.cooperation.intakes=3",
-                 "regime.mechanisms.delivery.cooperation.drop_off=0.2", size=8000)
+    ts, _ = _run(
+        "regime.delivery=cooperation",
+        "regime.mechanisms.delivery.cooperation.intakes=3",
+        "regime.mechanisms.delivery.cooperation.drop_off=0.2",
+        size=8000,
+    )
     reached = ts.new_queue_arrivals + ts.new_intake_dropouts
     np.testing.assert_array_equal(ts.new_intakes, 3 * reached)
     np.testing.assert_array_equal(ts.new_duplicated_intakes, 2 * reached)
@@ -116,11 +134,16 @@ def test_littles_law_on_the_waiting_list():
 
 def test_capped_budget_commits_no_more_than_the_cap_each_year():
     cap_per_1000, size, year = 300.0, 6000, 12
-    ts, model = _run("regime.financing=cooperation", "policy.training.seats_per_1000=0.0",
-                     f"regime.mechanisms.financing.almp_budget={cap_per_1000}",
-                     "regime=cooperation", "regime.financing=cooperation",
-                     "regime.mechanisms.eligibility.cooperation.self_referral=1.0",
-                     size=size, months=48)
+    ts, model = _run(
+        "regime.financing=cooperation",
+        "policy.training.seats_per_1000=0.0",
+        f"regime.mechanisms.financing.almp_budget={cap_per_1000}",
+        "regime=cooperation",
+        "regime.financing=cooperation",
+        "regime.mechanisms.eligibility.cooperation.self_referral=1.0",
+        size=size,
+        months=48,
+    )
     t = model.cfg.policy.training
     committed = ts.new_training_starts * t.duration_months * t.cost_per_month
     by_year = committed.groupby(ts.month // year).sum()
@@ -132,9 +155,13 @@ def test_capped_budget_commits_no_more_than_the_cap_each_year():
 
 @pytest.mark.parametrize("financing", ["integration", "coordination"])
 def test_monthly_budgets_bound_programme_spending(financing):
-    ts, _ = _run(f"regime.financing={financing}", "policy.training.seats_per_1000=0.0",
-                 "regime.mechanisms.financing.pooled_budget=9000.0",
-                 "regime.mechanisms.financing.almp_budget=300.0", size=6000)
+    ts, _ = _run(
+        f"regime.financing={financing}",
+        "policy.training.seats_per_1000=0.0",
+        "regime.mechanisms.financing.pooled_budget=9000.0",
+        "regime.mechanisms.financing.almp_budget=300.0",
+        size=6000,
+    )
     admitted = ts.new_training_starts > 0
     assert (ts.spend_almp[admitted] <= ts.almp_money[admitted] + 1e-6).all()
     assert ts.new_rationed.sum() > 0
@@ -153,16 +180,22 @@ def test_budget_identity_every_month():
     ts, model = _run("regime=cooperation")
     cfg = model.cfg
     np.testing.assert_allclose(ts.spend_almp, ts.n_training * cfg.policy.training.cost_per_month)
-    admin = ((ts.n_ui_recipients + ts.n_sa_households) * cfg.policy.admin.cost_per_claim_month
-             + ts.new_referrals * cfg.regime.queue.referral_cost
-             + ts.new_intakes * cfg.regime.queue.intake_cost)
+    cm = cfg.policy.case_management
+    admin = (
+        (ts.n_ui_recipients + ts.n_sa_households) * cfg.policy.admin.cost_per_claim_month
+        + ts.new_referrals * cfg.regime.queue.referral_cost
+        + ts.new_intakes * cfg.regime.queue.intake_cost
+        + ts.new_registrations * cm.intake_cost
+        + ts.n_counsellors * cm.counsellor_cost
+    )
     np.testing.assert_allclose(ts.spend_admin, admin)
 
 
 def test_mid_run_regime_switch_is_a_dated_value():
     """Armenia-style reform: coordinated delivery until month 24, integrated after."""
-    ts, _ = _run("regime=coordination",
-                 "reforms=[{month: 24, path: regime.delivery, value: integration}]")
+    ts, _ = _run(
+        "regime=coordination", "reforms=[{month: 24, path: regime.delivery, value: integration}]"
+    )
     assert ts.new_referrals_lost[ts.month < 24].sum() > 0
     assert ts.new_referrals_lost[ts.month >= 25].sum() == 0
     assert (ts.params_version == (ts.month >= 24)).all()

@@ -7,6 +7,7 @@ one wins. Income and poverty are computed after all moves, on the month's final 
 
 from __future__ import annotations
 
+from ..policy.casework import CaseManagement, Monitoring
 from ..policy.referrals import Referrals
 from .base import Process
 from .clock import Clock
@@ -23,7 +24,9 @@ from .vacancies import Vacancies
 LOOP_ORDER: tuple[type[Process], ...] = (
     Demography,  # deaths and entrants, retirement, school leaving
     Separations,  # job losses by sector and formality
+    CaseManagement,  # registration, profiling, counsellor meetings, action plans
     JobSearch,  # who applies this month (effort, lock-in, on-the-job search)
+    Monitoring,  # job-search obligations: strikes and benefit sanctions
     Vacancies,  # vacancies posted by sector and formality (free entry x demand index)
     Matching,  # applicants compete for vacancies; hires
     Formality,  # informal jobs formalise, formal jobs informalise

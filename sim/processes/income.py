@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..policy import rules
 from ..states import N_STATES, SEX_NAMES, LifeStage, State, life_stage
 from .base import Process
 
@@ -53,14 +54,19 @@ class UnemploymentInsurance(Process):
         # entitlement is assessed when a formal job ends in unemployment
         lost = np.flatnonzero(mv.moved & mv.was(State.FORMAL) & (state == State.UNEMPLOYED))
         if ui.enabled and lost.size:
-            qualifies = w.contribution_months(ui.window_months, lost) >= ui.min_contribution_months
-            new = lost[qualifies]
+            months = w.contribution_months(ui.window_months, lost)
+            new = lost[rules.ui_qualifies(months, ui.min_contribution_months)]
             w.ui_left[new] = ui.max_duration_months
-            w.ui_amount[new] = np.clip(ui.replacement_rate * w.wage[new], ui.floor, ui.ceiling)
+            w.ui_amount[new] = rules.ui_amount(
+                w.wage[new], ui.replacement_rate, ui.floor, ui.ceiling
+            )
             model.flows["new_ui_claims"] += new.size
         seeking = (state == State.UNEMPLOYED) | (state == State.TRAINING)
-        paid = np.flatnonzero(seeking & (w.ui_left > 0))
-        w.ui_left[paid] -= 1
+        entitled = np.flatnonzero(seeking & (w.ui_left > 0))
+        w.ui_left[entitled] -= 1  # a sanction suspends payment; the entitlement still runs
+        suspended = w.sanctioned_until[entitled] > model.month
+        paid = entitled[~suspended]
+        model.flows["n_ui_suspended"] += int(suspended.sum())
         model.ui_paid = paid
         agency = model.benefit_agency
         n_paid = paid.size
@@ -98,7 +104,7 @@ class HouseholdIncome(Process):
         sa = pol.social_assistance
         top_up = np.zeros(hh.n)
         if sa.enabled and sa.guaranteed_income > 0:
-            gap = np.maximum(sa.guaranteed_income * hh.equivalence - hh_income, 0.0)
+            gap = rules.sa_top_up(hh_income, hh.equivalence, sa.guaranteed_income)
             claim = (gap > 0) & (hh.takeup_draw < sa.takeup)
             top_up = np.where(claim, gap, 0.0)
         agency = model.benefit_agency

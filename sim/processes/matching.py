@@ -38,6 +38,9 @@ class Matching(Process):
         v_formal = vb.formal[target]
         log_weight = -h.mismatch_penalty * np.maximum(vb.requirement[target] - w.skill[a], 0.0)
         log_weight -= h.scarring * w.spell[a]
+        gain = model.cfg.policy.case_management.contact_match_gain
+        if model.contacted.size and gain > 0:
+            log_weight += gain * np.isin(a, model.contacted, assume_unique=True)
         if h.no_experience_penalty > 0:
             log_weight -= h.no_experience_penalty * (w.last_job[a] == LastJob.NONE)
         if h.certified_premium > 0:

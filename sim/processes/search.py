@@ -26,6 +26,10 @@ class JobSearch(Process):
         if s.benefit_effort < 1:
             e[w.ui_left[seekers] > 0] *= s.benefit_effort
         e[mv.state0[seekers] == State.TRAINING] *= s.lock_in
+        gain = model.cfg.policy.case_management.contact_effort_gain
+        if model.contacted.size and gain > 0:
+            met = np.isin(seekers, model.contacted, assume_unique=True)
+            e[met] = np.minimum(e[met] * (1.0 + gain), 1.0)
         # on-the-job search: informal workers whose draw is below their effort (thinned)
         on_job = np.flatnonzero(u < s.effort_informal)
         on_job = on_job[(mv.state0[on_job] == State.INFORMAL) & ~mv.moved[on_job]]

@@ -1,0 +1,145 @@
+"""Case management by the employment service (policy brief, section 2).
+
+``CaseManagement`` runs before job search each month:
+
+* **registration and intake**: once a job seeker has been unemployed for a month, benefit
+  claimants open a case (they must register to claim) and others do with probability
+  ``registration``; each intake is a needs assessment that sets a **profiling** score of the
+  risk of long-term unemployment, by one of three methods (Campbell 2017): *statistical*
+  (the true risk index plus a small error), *caseworker* (a larger error) or *rules* (age and
+  spell only). The true risk index is the client's hiring disadvantage in this economy
+  (skill shortfall against the average formal requirement, months unemployed, no
+  experience), the same terms vacancies weigh when they hire.
+* **counsellor contacts**: counsellors hold ``contacts_per_counsellor`` meetings a month;
+  clients profiled high-risk are seen first, the rest share what capacity is left. So the
+  caseload sets contact frequency. A meeting raises search effort and the hiring weight of
+  that month's application (intermediation), and the first one agrees an individual action
+  plan with mutual obligations.
+
+``Monitoring`` runs after job search: a client with an action plan who met a counsellor
+and did not search gets a strike; ``sanction_after`` consecutive strikes suspend the
+benefit for ``sanction_months`` (``rules.next_strikes``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..processes.base import Process
+from ..states import LastJob, State, life_stage
+from . import rules
+
+UNDECIDED, OPEN, NO_CASE = 0, 1, 2
+
+
+def risk_index(model, idx: np.ndarray) -> np.ndarray:
+    """Hiring disadvantage of workers ``idx``: minus their log hiring weight for an average
+    formal vacancy (0 = no disadvantage)."""
+    w, h = model.workers, model.cfg.economy.hiring
+    sectors = model.cfg.economy.sectors.values()
+    requirement = float(np.mean([s.skill_requirement for s in sectors]))
+    shortfall = np.maximum(requirement - w.skill[idx], 0.0)
+    never = w.last_job[idx] == LastJob.NONE
+    return (
+        h.mismatch_penalty * shortfall + h.scarring * w.spell[idx] + h.no_experience_penalty * never
+    ).astype(np.float32)
+
+
+class CaseManagement(Process):
+    name = "casework"
+
+    def step(self, model) -> None:
+        w, mv, cfg = model.workers, model.moves, model.cfg
+        cm = cfg.policy.case_management
+        model.contacted = np.zeros(0, dtype=np.intp)
+        model.contacted_had_plan = np.zeros(0, dtype=bool)
+        # cases close when the job-seeking spell ends (any state other than U or T)
+        closed = (w.registered != UNDECIDED) & ~(
+            (w.state == State.UNEMPLOYED) | (w.state == State.TRAINING)
+        )
+        w.registered[closed] = UNDECIDED
+        w.iap[closed] = False
+        w.strikes[closed] = 0
+        if not cm.enabled:
+            return
+        u = model.uniform(self.name)
+        self._register(model, u)
+        clients = np.flatnonzero(mv.free(State.UNEMPLOYED) & (w.registered == OPEN))
+        counsellors = cm.counsellors_per_1000 * w.n / 1000.0
+        if cm.max_caseload > 0:
+            counsellors = max(counsellors, clients.size / cm.max_caseload)
+        capacity = counsellors * cm.contacts_per_counsellor
+        high = self._high_risk(model, clients)
+        p_high = rules.contact_probability(int(high.sum()), counsellors, cm.contacts_per_counsellor)
+        left = max(capacity - p_high * high.sum(), 0.0)
+        low_n = int((~high).sum())
+        p_low = min(1.0, left / low_n) if low_n else 0.0
+        p = np.where(high, p_high, p_low)
+        met = clients[model.uniform("casework.contact")[clients] < p]
+        model.contacted = met
+        model.contacted_had_plan = w.iap[met].copy()  # obligations apply from the next meeting
+        first = met[~model.contacted_had_plan]
+        w.iap[first] = True
+        f = model.flows
+        f["n_clients"] += clients.size
+        f["n_counsellors"] += counsellors
+        f["new_contacts"] += met.size
+        f["new_action_plans"] += first.size
+        service = model.employment_service
+        service.tally("spend_admin_counsellors", counsellors * cm.counsellor_cost)
+
+    def _register(self, model, u: np.ndarray) -> None:
+        w, mv, cm = model.workers, model.moves, model.cfg.policy.case_management
+        new = np.flatnonzero(
+            mv.free(State.UNEMPLOYED) & (w.registered == UNDECIDED) & (w.spell >= 1)
+        )
+        claimant = (w.ui_left[new] > 0) | model.sa_claimant_households[w.household[new]]
+        opens = claimant | (u[new] < cm.registration)
+        w.registered[new] = np.where(opens, OPEN, NO_CASE)
+        reg = new[opens]
+        w.profile[reg] = self._profile(model, reg)
+        model.flows["new_registrations"] += reg.size
+        model.employment_service.tally("spend_admin_intakes", reg.size * cm.intake_cost)
+
+    def _profile(self, model, idx: np.ndarray) -> np.ndarray:
+        """Profiling score at intake by the configured method."""
+        w, cm = model.workers, model.cfg.policy.case_management
+        if cm.profiling == "rules":
+            stage = life_stage(w.age[idx])
+            at_risk = (stage == 0) | (stage == 2) | (w.spell[idx] >= cm.rules_spell_months)
+            return at_risk.astype(np.float32)
+        noise = cm.statistical_noise if cm.profiling == "statistical" else cm.caseworker_noise
+        rng = model.streams.generator("casework.profiling", model.month)
+        return risk_index(model, idx) + (noise * rng.standard_normal(idx.size)).astype(np.float32)
+
+    @staticmethod
+    def _high_risk(model, clients: np.ndarray) -> np.ndarray:
+        """The ``high_risk_share`` of clients with the highest profiling scores."""
+        share = model.cfg.policy.case_management.high_risk_share
+        k = round(share * clients.size)
+        high = np.zeros(clients.size, dtype=bool)
+        if k > 0:
+            score = model.workers.profile[clients]
+            high[np.argsort(-score, kind="stable")[:k]] = True
+        return high
+
+
+class Monitoring(Process):
+    """Mutual obligations: monitored clients who did not search get strikes and sanctions."""
+
+    name = "monitoring"
+
+    def step(self, model) -> None:
+        w, cm = model.workers, model.cfg.policy.case_management
+        met = model.contacted
+        if not cm.enabled or met.size == 0:
+            return
+        searched = np.isin(met, model.applicants, assume_unique=True)
+        monitored = model.contacted_had_plan
+        strikes, sanctioned = rules.next_strikes(
+            w.strikes[met], monitored, searched, cm.sanction_after
+        )
+        w.strikes[met] = strikes
+        hit = met[sanctioned]
+        w.sanctioned_until[hit] = model.month + cm.sanction_months
+        model.flows["new_sanctions"] += hit.size

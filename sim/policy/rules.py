@@ -1,0 +1,52 @@
+"""Policy rules as small vectorised functions of arrays and parameters.
+
+The processes call these functions, and ``tests/policy_cases/*.yaml`` state their expected
+outputs for given inputs, in the OpenFisca style: a policy expert can read and extend the
+cases without reading the simulation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def ui_qualifies(contribution_months, min_contribution_months: int) -> np.ndarray:
+    """Contributory unemployment insurance: enough months contributed in the window."""
+    return np.asarray(contribution_months) >= min_contribution_months
+
+
+def ui_amount(last_wage, replacement_rate: float, floor: float, ceiling: float) -> np.ndarray:
+    """Monthly UI benefit: a share of the last wage between a floor and a ceiling."""
+    return np.clip(replacement_rate * np.asarray(last_wage, dtype=np.float64), floor, ceiling)
+
+
+def sa_top_up(household_income, equivalence, guaranteed_income: float) -> np.ndarray:
+    """Means-tested social assistance: tops household income up to the guaranteed income
+    per equivalent adult (before take-up)."""
+    need = guaranteed_income * np.asarray(equivalence, dtype=np.float64)
+    return np.maximum(need - np.asarray(household_income, dtype=np.float64), 0.0)
+
+
+def next_strikes(strikes, monitored, complied, sanction_after: int):
+    """Mutual obligations: a monitored client who did not comply gets a strike, one who did
+    starts again from zero; ``sanction_after`` consecutive strikes trigger a sanction (and
+    reset the count). Returns (strikes, sanctioned)."""
+    strikes = np.asarray(strikes, dtype=np.int16)
+    monitored = np.asarray(monitored, dtype=bool)
+    complied = np.asarray(complied, dtype=bool)
+    new = np.where(monitored, np.where(complied, 0, strikes + 1), strikes).astype(np.int16)
+    sanctioned = monitored & ~complied & (new >= sanction_after)
+    return np.where(sanctioned, 0, new).astype(np.int16), sanctioned
+
+
+def contact_probability(
+    clients: int, counsellors: float, contacts_per_counsellor: float, max_caseload: float = 0.0
+) -> float:
+    """Monthly probability a client meets a counsellor: the service's contact capacity over
+    its clients, capped at 1. ``max_caseload`` > 0 hires counsellors up to that ratio (the
+    advanced single point of contact: at most 100 clients per counsellor)."""
+    if clients <= 0:
+        return 0.0
+    if max_caseload > 0:
+        counsellors = max(counsellors, clients / max_caseload)
+    return float(min(1.0, counsellors * contacts_per_counsellor / clients))
