@@ -29,7 +29,7 @@ from sim.population import ENTRY_AGE_MONTHS, build, monthly_mortality, sector_wa
 from sim.random import Streams
 from sim.states import LIFE_STAGE_BOUNDS_YEARS, STATE_NAMES, InactiveReason, LastJob, State
 
-FORMAL, INFORMAL, UNEMPLOYED, TRAINING, INACTIVE, RETIRED = (int(s) for s in State)
+FORMAL, INFORMAL, UNEMPLOYED, TRAINING, INACTIVE, RETIRED, PUBLIC_WORKS = (int(s) for s in State)
 EDUCATION, CARE, DISCOURAGED, DISABILITY = (int(r) for r in list(InactiveReason)[1:])
 NO_JOB, FORMAL_JOB, INFORMAL_JOB = (int(j) for j in LastJob)
 MASK64 = (1 << 64) - 1
@@ -39,7 +39,7 @@ YOUTH_END = LIFE_STAGE_BOUNDS_YEARS[0] * 12  # age (months) at which youth (15-2
 # fmt: off
 ATTRIBUTES = ("age", "sex", "household", "skill", "certified", "digital", "disabled", "carer",
               "sector", "state", "last_job", "months_in_state", "spell", "contrib", "wage",
-              "ui_left", "ui_amount", "training_left", "pension", "referral_due",
+              "ui_left", "ui_amount", "programme_left", "pension", "referral_due",
               "waiting_since")
 
 #: time-series columns, named as in ``sim.outputs.TIMESERIES``
@@ -50,6 +50,37 @@ COLUMNS = ("month", *(f"n_{s}" for s in STATE_NAMES), "n_workers", "n_labour_for
 # fmt: on
 
 
+#: the reference implements the engine issue's rules, the default regime's referral route and
+#: one programme (vocational training), not case management or the other programmes: it
+#: runs with these overrides, and so does the engine when the two are compared
+REFERENCE_OVERRIDES = (
+    "policy.case_management.enabled=false",
+    *(
+        f"policy.programmes.{name}.enabled=false"
+        for name in (
+            "public_works",
+            "wage_subsidy",
+            "basic_skills",
+            "digital_reskilling",
+            "self_employment",
+            "job_search",
+            "recognition_of_prior_learning",
+        )
+    ),
+)
+
+
+def vocational(cfg):
+    """The one programme the reference implements: ``policy.programmes.vocational`` (a
+    training course in the ``training`` state); every other programme must be disabled."""
+    others = [n for n, p in cfg.policy.programmes.items() if p.enabled and n != "vocational"]
+    if others:
+        raise NotImplementedError(
+            f"the reference implements only the vocational programme; disable {others}"
+        )
+    return cfg.policy.programmes["vocational"]
+
+
 class WorkerAgent(mesa.Agent):
     """One person aged 15+, with the engine's per-worker columns as scalar attributes."""
 
@@ -58,6 +89,7 @@ class WorkerAgent(mesa.Agent):
         self.__dict__.update(attrs)  # ATTRIBUTES and reason: age, sex, skill, state, wage...
         self.state0 = self.state
         self.moved = False
+        self.stipend_due = False
         self.ui_paid = False
 
     # ------------------------------------------------------------------ helpers
@@ -87,7 +119,7 @@ class WorkerAgent(mesa.Agent):
         self.disabled = False
         self.sector = rnd.choices(range(len(m.employment_share)), m.employment_share)[0]
         self.state, self.reason, self.last_job = INACTIVE, EDUCATION, NO_JOB
-        self.months_in_state = self.spell = self.contrib = self.ui_left = self.training_left = 0
+        self.months_in_state = self.spell = self.contrib = self.ui_left = self.programme_left = 0
         self.wage = self.ui_amount = self.pension = 0.0
         self.moved = True
 
@@ -126,7 +158,7 @@ class WorkerAgent(mesa.Agent):
             if self.ui_left > 0:
                 effort *= s.benefit_effort
             if self.state == TRAINING:
-                effort *= s.lock_in
+                effort *= vocational(self.model.cfg).lock_in
         elif self.state == INFORMAL:
             effort = s.effort_informal
         else:
@@ -147,7 +179,7 @@ class WorkerAgent(mesa.Agent):
         self.sector = sector
         self.wage = self.wage_offer(formal)
         self.last_job = FORMAL_JOB if formal else INFORMAL_JOB
-        self.spell = self.ui_left = self.training_left = 0
+        self.spell = self.ui_left = self.programme_left = 0
         self.move(FORMAL if formal else INFORMAL)
 
     def formality(self) -> None:
@@ -192,22 +224,25 @@ class WorkerAgent(mesa.Agent):
             self.reason = DISCOURAGED
         else:
             return
-        self.ui_left = self.training_left = 0
+        self.ui_left = self.programme_left = 0
         self.move(INACTIVE)
 
     def training(self) -> None:
         if self.moved:
             return
-        t = self.model.cfg.policy.training
+        t = vocational(self.model.cfg)
+        self.stipend_due = self.state == TRAINING  # paid for every month of participation
         if self.state == TRAINING:
-            self.training_left -= 1
+            self.programme_left -= 1
             if self.random.random() < t.dropout:
-                self.training_left = 0
+                self.programme_left = 0
                 self.move(UNEMPLOYED)
-            elif self.training_left <= 0:
+            elif self.programme_left <= 0:
                 self.skill = min(1.0, self.skill + t.skill_gain)
                 if self.random.random() < t.certification:
                     self.certified = True
+                if self.random.random() < t.digital:
+                    self.digital = True
                 self.move(UNEMPLOYED)  # the job-seeking spell continues
         # who starts a course is decided by the regime layer: ObjectLabourMarket.referrals
 
@@ -223,9 +258,11 @@ class WorkerAgent(mesa.Agent):
             self.ui_left -= 1
 
     def income(self) -> float:
-        """Net income this month: wage, pension and unemployment insurance."""
+        """Net income this month: wage, pension, unemployment insurance, training stipend."""
         ui = self.model.cfg.policy.unemployment_insurance
         income = self.pension + (self.ui_amount if self.ui_paid else 0.0)
+        if self.stipend_due:
+            income += vocational(self.model.cfg).stipend
         if self.state == FORMAL:
             income += self.wage * (1.0 - ui.contribution_rate * ui.employee_share)
         elif self.state == INFORMAL:
@@ -294,6 +331,7 @@ class ObjectLabourMarket(mesa.Model):
         workers = self.workers
         for a in workers:
             a.state0, a.moved, a.youth0 = a.state, False, a.age < YOUTH_END
+            a.stipend_due = False
         if self.cfg.population.demography.enabled:
             for a in workers:
                 a.demography()
@@ -324,12 +362,15 @@ class ObjectLabourMarket(mesa.Model):
         seekers who meet the criteria (and some who do not); referrals arrive after a delay
         unless lost; arrivals wait in order; seats and the re-aligned budget cap starts."""
         cfg, month, rnd = self.cfg, self.month, self.random
-        t, reg = cfg.policy.training, cfg.regime
+        t, reg = vocational(cfg), cfg.regime
         if not t.enabled:
             return
+        unit = t.cost_per_month + t.stipend
         if cfg.policy.case_management.enabled:
-            raise NotImplementedError("the reference has no case management: run it with "
-                                      "policy.case_management.enabled=false")
+            raise NotImplementedError(
+                "the reference has no case management: run it with "
+                "policy.case_management.enabled=false"
+            )
         if (reg.eligibility, reg.delivery, reg.financing) != ("coordination",) * 3:
             raise NotImplementedError("the reference implements the coordination regime only")
         el = reg.mechanisms.eligibility.coordination
@@ -339,7 +380,12 @@ class ObjectLabourMarket(mesa.Model):
         if month % el.review_months == 0:
             for a in free:
                 if a.referral_due < 0 and a.waiting_since < 0:
-                    p = el.sensitivity if a.spell >= t.min_spell_months else el.false_positive
+                    meets = (
+                        a.spell >= t.min_spell_months
+                        and a.skill <= t.max_skill
+                        and t.min_age <= a.age // 12 <= t.max_age
+                    )
+                    p = el.sensitivity if meets else el.false_positive
                     if rnd.random() < p:
                         a.referral_due = month + dl.delay_months
         leakage = dl.leakage * ((1 - dl.co_location_effect) if dl.co_location else 1.0)
@@ -363,17 +409,17 @@ class ObjectLabourMarket(mesa.Model):
         base = fin.almp_budget * per_1000
         if month > 0 and month % fin.realign_months == 0:
             unmet = self.waiting_sum / max(self.waiting_n, 1)
-            self.budget = base + fin.realign_to_demand * unmet * t.cost_per_month
+            self.budget = base + fin.realign_to_demand * unmet * unit
             self.waiting_sum, self.waiting_n = 0.0, 0
         budget = base if self.budget is None else self.budget
         self.budget = budget
         participants = sum(a.state == TRAINING for a in self.workers)
         seats = math.floor(t.seats_per_1000 * per_1000) if t.seats_per_1000 else math.inf
-        by_money = math.floor(budget / t.cost_per_month) if t.cost_per_month else math.inf
+        by_money = math.floor(budget / unit + 1e-9) if unit else math.inf
         room = int(min(len(queue), max(0, min(seats, by_money) - participants)))
         for a in queue[:room]:
             a.waiting_since = -1
-            a.training_left = t.duration_months
+            a.programme_left = t.duration_months
             a.move(TRAINING)
         self.waiting_sum += len(queue) - room
         self.waiting_n += 1

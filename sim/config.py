@@ -10,12 +10,13 @@ value and what is allowed. The model only ever sees a validated ``Config``.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
 from .fields import INF, REQUIRED, ConfigError, flag, par, prob, sub
-from .policy.schema import RegimeConfig
+from .policy.schema import ProgrammeConfig, RegimeConfig
 
 __all__ = ["INF", "REQUIRED", "Config", "ConfigError", "flag", "par", "prob", "sub"]
 
@@ -93,7 +94,6 @@ class SearchConfig:
     effort_informal: float = prob(
         "probability an informal worker applies for a formal job in a month"
     )
-    lock_in: float = prob("search effort in training relative to unemployed (lock-in)", "ratio")
     benefit_effort: float = par(
         "search effort of UI recipients relative to non-recipients", lo=0.0, hi=1.0, unit="ratio"
     )
@@ -210,27 +210,6 @@ class SocialAssistanceConfig:
 
 
 @dataclass
-class TrainingConfig:
-    enabled: bool = flag("whether the instrument operates")
-    min_spell_months: int = par(
-        "spell length before a job seeker is eligible", lo=0, hi=600, unit="months"
-    )
-    seats_per_1000: float = par(
-        "training seats per 1,000 people aged 15+ (0 = no limit)",
-        lo=0.0,
-        hi=1000.0,
-        unit="seats per 1,000",
-    )
-    duration_months: int = par("course length", lo=1, hi=36, unit="months")
-    dropout: float = prob("monthly hazard of dropping out")
-    cost_per_month: float = par(
-        "provider cost per participant-month", lo=0.0, unit="currency/participant-month"
-    )
-    skill_gain: float = par("skill gain on completion", lo=0.0, hi=1.0, unit="skill")
-    certification: float = prob("probability completion certifies the skill", "probability")
-
-
-@dataclass
 class CaseManagementConfig:
     """Case management by the employment service (policy brief, section 2)."""
 
@@ -322,7 +301,7 @@ class PovertyConfig:
 class PolicyConfig:
     unemployment_insurance: UnemploymentInsuranceConfig = sub(UnemploymentInsuranceConfig)
     social_assistance: SocialAssistanceConfig = sub(SocialAssistanceConfig)
-    training: TrainingConfig = sub(TrainingConfig)
+    programmes: dict[str, ProgrammeConfig] = field(default_factory=dict)
     case_management: CaseManagementConfig = sub(CaseManagementConfig)
     pension: PensionConfig = sub(PensionConfig)
     admin: AdminConfig = sub(AdminConfig)
@@ -363,6 +342,10 @@ class Config:
             "doc": "dated parameter changes applied to a copy of this baseline (see sim/params.py)"
         },
     )
+
+
+#: fields that map free names to a dataclass
+MAPPINGS: dict[str, type] = {"sectors": SectorConfig, "programmes": ProgrammeConfig}
 
 
 # --------------------------------------------------------------------------- validation
@@ -468,6 +451,17 @@ def validate(cfg: Config) -> Config:
     _require(len(eco.sectors) <= 100, "economy.sectors has more than 100 sectors")
     emp = sum(s.employment_share for s in eco.sectors.values())
     _require(emp > 0, f"economy.sectors.*.employment_share sum to {emp:g}: must be > 0")
+    _require(len(pol.programmes) <= 20, "policy.programmes has more than 20 programmes")
+    for name, prog in pol.programmes.items():
+        _require(
+            re.fullmatch(r"[a-z][a-z0-9_]*", name) is not None,
+            f"policy.programmes.{name} is not allowed: names are lower-case identifiers",
+        )
+        _require(
+            prog.min_age <= prog.max_age,
+            f"policy.programmes.{name}.min_age = "
+            f"{prog.min_age} is not allowed: must be <= max_age = {prog.max_age}",
+        )
     ui = pol.unemployment_insurance
     _require(
         ui.min_contribution_months <= ui.window_months,
@@ -523,8 +517,8 @@ def _build(cls: type, data: dict, prefix: str) -> Any:
         )
         if is_dataclass(default):
             value = _build(type(default), value, f"{prefix}{name}.")
-        elif name == "sectors":
-            value = {k: _build(SectorConfig, v, f"{prefix}{name}.{k}.") for k, v in value.items()}
+        elif name in MAPPINGS:
+            value = {k: _build(MAPPINGS[name], v, f"{prefix}{name}.{k}.") for k, v in value.items()}
         elif name == "reforms":
             if not isinstance(value, list):
                 raise ConfigError(
@@ -620,7 +614,8 @@ def describe_error(exc: BaseException) -> str:
 
 
 def _schema_at(path: str) -> Any:
-    """The schema dataclass at a dotted path (``economy.sectors.<name>`` is a sector)."""
+    """The schema dataclass at a dotted path (``economy.sectors.<name>`` is a sector,
+    ``policy.programmes.<name>`` a programme)."""
     cls: Any = Config
     parts = [p for p in path.split(".") if p]
     i = 0
@@ -628,10 +623,10 @@ def _schema_at(path: str) -> Any:
         f = {f.name: f for f in fields(cls)}.get(parts[i]) if is_dataclass(cls) else None
         if f is None:
             return None
-        if f.name == "sectors":
+        if f.name in MAPPINGS:
             if i + 1 == len(parts):
-                return None  # the mapping of sector names itself
-            cls, i = SectorConfig, i + 2
+                return None  # the mapping of names itself
+            cls, i = MAPPINGS[f.name], i + 2
             continue
         default = f.default_factory() if f.default_factory is not MISSING else None  # type: ignore[misc]
         if not is_dataclass(default):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
-from .config import INF, Config, SectorConfig, _num
+from .config import INF, MAPPINGS, Config, _num
 from .outputs import TIMESERIES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -44,8 +44,8 @@ def _rows(cls: type, prefix: str) -> list[str]:
         default = f.default_factory() if callable(f.default_factory) else None  # type: ignore[misc]
         if is_dataclass(default):
             rows += _rows(type(default), f"{prefix}{f.name}.")
-        elif f.name == "sectors":
-            rows += _rows(SectorConfig, f"{prefix}sectors.<name>.")
+        elif f.name in MAPPINGS:
+            rows += _rows(MAPPINGS[f.name], f"{prefix}{f.name}.<name>.")
         else:
             m = f.metadata
             rows.append(

@@ -13,6 +13,7 @@ from . import outputs, population
 from .agencies import BenefitAgency, EmploymentService, TrainingProvider
 from .config import Config
 from .params import DatedParams
+from .policy.programmes import ProgrammeTable
 from .processes import LOOP_ORDER
 from .random import Streams
 from .states import FLOW_NAMES, LAST_JOB_NAMES, LIFE_STAGE_NAMES, N_STATES, SEX_NAMES
@@ -46,6 +47,9 @@ class LabourMarket(mesa.Model):
         self.employment_service = EmploymentService(self, "employment service")
         self.training_provider = TrainingProvider(self, "training provider")
         self.moves = Moves(self.workers)
+        self.programme_table = ProgrammeTable(cfg)
+        self.columns = outputs.columns(self.programme_table.names)
+        self.programme_income = (np.zeros(0, np.intp), np.zeros(0))
         self.cohorts = outputs.Cohorts(cfg.run.months)
         self.processes = [cls() for cls in LOOP_ORDER]
         for p in self.processes:
@@ -58,7 +62,7 @@ class LabourMarket(mesa.Model):
         self.initial_stocks = np.bincount(self.workers.state, minlength=N_STATES)
         self._transitions: list[tuple[int, np.ndarray]] = []
         self.datacollector = mesa.DataCollector(
-            model_reporters={k: partial(_report, key=k) for k in outputs.TIMESERIES}
+            model_reporters={k: partial(_report, key=k) for k in self.columns}
         )
 
     def uniform(self, stream: str) -> np.ndarray:
@@ -83,12 +87,26 @@ class LabourMarket(mesa.Model):
         if self.steps >= self.cfg.run.months:
             self.running = False
 
+    def informal_wage(self, idx: np.ndarray) -> np.ndarray:
+        """Wage of own-account or informal work for workers ``idx`` in their sector."""
+        wage, ratio = population.sector_wages(self.cfg)
+        w = self.workers
+        return population.wage_offer(
+            wage,
+            ratio,
+            self.cfg.economy.hiring.skill_return,
+            w.sector[idx],
+            w.skill[idx],
+            np.zeros(idx.size, bool),
+        )
+
     def _apply_dated_params(self) -> None:
         """Switch to the parameters in force this month; re-derive tables if they changed."""
         cfg = self.params.at(self.month)
         if cfg is self.cfg:
             return
         self.cfg = cfg
+        self.programme_table = ProgrammeTable(cfg)
         for process in self.processes:
             process.setup(self)
         pov = cfg.policy.poverty
@@ -104,7 +122,7 @@ class LabourMarket(mesa.Model):
     # ---------------------------------------------------------------- results
     def timeseries(self) -> pd.DataFrame:
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        return df[list(outputs.TIMESERIES)]
+        return df[list(self.columns)]
 
     def transitions(self) -> pd.DataFrame:
         """Counts of moves per month by from-state, to-state, life stage, sex, formality."""

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .states import (
+    JOB_SEEKER,
+    LABOUR_FORCE,
     LIFE_STAGE_NAMES,
     N_STATES,
     SEX_NAMES,
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from .model import LabourMarket
 
 LTU_MONTHS = 12
+COUNTS = ("n_", "new_", "in_", "out_", "month", "params_version", "applicants", "vacancies",
+          "queue_exits")
 PLACEMENT_WINDOWS = (3, 6, 12)
 
 _GROUPS = [*LIFE_STAGE_NAMES, *SEX_NAMES]
@@ -36,7 +40,7 @@ TIMESERIES: dict[str, str] = {
     "params_version": "times the parameters have changed after month 0 (a step marks a reform)",
     **{f"n_{s}": f"workers {s.replace('_', ' ')} at the end of the month" for s in STATE_NAMES},
     "n_workers": "all worker slots (people aged 15+)",
-    "n_labour_force": "formal + informal + unemployed + training",
+    "n_labour_force": "formal + informal + unemployed + training + public works",
     "n_ltu": f"unemployed with a spell of {LTU_MONTHS}+ months",
     **{f"in_{s}": f"moves into {s} this month (including entrants)" for s in STATE_NAMES},
     **{f"out_{s}": f"moves out of {s} this month (including deaths)" for s in STATE_NAMES},
@@ -62,7 +66,12 @@ TIMESERIES: dict[str, str] = {
     "new_inactive_disability": "labour-force exits for disability or work injury",
     "new_inactive_discouraged": "unemployed giving up search after a long spell",
     "new_reactivations": "inactive workers returning to search",
-    "new_training_starts": "people starting a training course (admitted from a waiting list)",
+    "new_programme_starts": "people starting a programme (admitted from a waiting list)",
+    "new_programme_completions": "programme participations completed",
+    "new_programme_dropouts": "programme participations abandoned",
+    "new_programme_left": "participations ended by a move (hired, inactive, retired, died)",
+    "new_business_starts": "self-employment completers starting own-account work",
+    "n_subsidised_jobs": "formal jobs whose wage is subsidised this month",
     "new_referrals": "referrals to training made (by the eligibility route of the regime)",
     "new_referrals_automatic": "integration: benefit claimants enrolled automatically",
     "new_referrals_wrongly_flagged": "coordination: referrals of people not meeting the criteria",
@@ -83,7 +92,7 @@ TIMESERIES: dict[str, str] = {
     "n_seats": "training seats (0 = no limit)",
     "new_registrations": "job seekers opening a case with the employment service (intakes)",
     "n_clients": "registered unemployed clients at the start of the month",
-    "n_counsellors": "counsellors employed",
+    "counsellors": "counsellors employed (full-time equivalents)",
     "caseload": "clients per counsellor",
     "new_contacts": "counsellor meetings held",
     "contact_rate": "meetings / clients",
@@ -121,7 +130,12 @@ TIMESERIES: dict[str, str] = {
     "spend_sa": "social assistance paid",
     "spend_benefits": "income support paid (UI + SA)",
     "spend_pensions": "pensions paid (reported, not in spend_total)",
-    "spend_almp": "active labour market programmes (training provider costs)",
+    "spend_almp": "active labour market programmes: providers, stipends and public-works wages, "
+    "completion cash, wage subsidies",
+    "spend_programmes": "providers' costs plus stipends and public-works wages",
+    "spend_stipends": "stipends and public-works wages paid to participants",
+    "spend_completion_cash": "cash paid on completing a programme (conditional transfers)",
+    "spend_wage_subsidies": "wage subsidies paid to employers",
     "spend_admin": "administration (benefit claims, intakes and referrals)",
     "spend_total": "spend_benefits + spend_almp + spend_admin",
     "net_fiscal_cost": "spend_total - revenue_contributions",
@@ -155,6 +169,26 @@ def _share(num: float, den: float) -> float:
     return num / den if den > 0 else 0.0
 
 
+PROGRAMME_COLUMNS = {
+    "n_in_{}": "participants in programme {} at the end of the month",
+    "new_referrals_{}": "referrals to programme {}",
+    "new_starts_{}": "starts in programme {}",
+    "new_completions_{}": "completions of programme {}",
+    "new_dropouts_{}": "dropouts from programme {}",
+    "new_left_{}": "participations of programme {} ended by a move",
+    "new_placements_{}": "job seekers placed while in, or within 12 months of completing, {}",
+    "spend_{}": "spending on programme {} (providers, stipends, completion cash, subsidies)",
+}
+
+
+def columns(programme_names) -> dict[str, str]:
+    """All time-series columns of a run: the fixed ones and those of each programme."""
+    out = dict(TIMESERIES)
+    for name in programme_names:
+        out.update({c.format(name): d.format(name) for c, d in PROGRAMME_COLUMNS.items()})
+    return out
+
+
 def finish_month(model: LabourMarket) -> np.ndarray:
     """Fill ``model.record`` for the month; return the month's move counts."""
     w, mv, r, f = model.workers, model.moves, model.record, model.flows
@@ -169,13 +203,13 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     r["n_workers"] = w.n
     employed = int(stocks[State.FORMAL] + stocks[State.INFORMAL])
     unemployed = int(stocks[State.UNEMPLOYED])
-    labour_force = employed + unemployed + int(stocks[State.TRAINING])
+    labour_force = int(stocks[LABOUR_FORCE].sum())
     r["n_labour_force"] = labour_force
     ltu = int(((w.state == State.UNEMPLOYED) & (w.spell >= LTU_MONTHS)).sum())
     r["n_ltu"] = ltu
 
     by = counts.sum(axis=2)
-    seeking = [State.UNEMPLOYED, State.TRAINING]
+    seeking = [int(s) for s in State if JOB_SEEKER[s]]
     others = [i for i in range(by.shape[0]) if i not in seeking]
     new_spells = int(by[np.ix_(others, seeking)].sum())
     f["new_spells"] += new_spells
@@ -192,31 +226,37 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     r["spend_ui"] = agency.month["spend_ui"]
     r["spend_sa"] = agency.month["spend_sa"]
     r["spend_benefits"] = r["spend_ui"] + r["spend_sa"]
-    provider.tally(
-        "spend_training", int(stocks[State.TRAINING]) * model.cfg.policy.training.cost_per_month
+    r["spend_almp"] = (
+        f.get("spend_programmes", 0.0)
+        + f.get("spend_completion_cash", 0.0)
+        + f.get("spend_wage_subsidies", 0.0)
     )
-    r["spend_almp"] = provider.month["spend_training"]
     r["spend_admin"] = (
         agency.month["spend_admin_claims"]
         + service.month["spend_admin_referrals"]
         + service.month["spend_admin_intakes"]
-        + service.month["spend_admin_counsellors"]
+        + service.month["spend_admicounsellors"]
         + provider.month["spend_admin_intakes"]
     )
-    r["caseload"] = _share(f.get("n_clients", 0), f.get("n_counsellors", 0.0))
+    r["caseload"] = _share(f.get("n_clients", 0), f.get("counsellors", 0.0))
     r["contact_rate"] = _share(f.get("new_contacts", 0), f.get("n_clients", 0))
     r["spend_total"] = r["spend_benefits"] + r["spend_almp"] + r["spend_admin"]
     r["net_fiscal_cost"] = r["spend_total"] - f.get("revenue_contributions", 0.0)
     model.last_spend_benefits = r["spend_benefits"]
     r["mean_wait_months"] = _share(f.get("queue_wait_months", 0.0), f.get("queue_exits", 0))
-    for key in TIMESERIES:  # every other column is a flow tallied by a process (0 if none)
-        r.setdefault(key, f.get(key, 0))
+    t = model.programme_table
+    enrolled = np.bincount(w.programme[w.programme >= 0].astype(np.intp), minlength=t.n)
+    for k, name in enumerate(t.names):
+        r[f"n_in_{name}"] = int(enrolled[k])
+    for key in model.columns:  # every other column is a flow tallied by a process (0 if none)
+        value = r.get(key, f.get(key, 0))
+        r[key] = int(round(value)) if key.startswith(COUNTS) else value
 
     r["unemployment_rate"] = _share(unemployed, labour_force)
     r["informality_rate"] = _share(int(stocks[State.INFORMAL]), employed)
     _group_rates(model, r)
     r["ltu_share"] = _share(ltu, unemployed)
-    seekers0 = int(stocks0[State.UNEMPLOYED] + stocks0[State.TRAINING])
+    seekers0 = int(stocks0[JOB_SEEKER].sum())
     r["job_finding_rate"] = _share(f.get("new_placements", 0), seekers0)
     r["separation_rate"] = _share(
         f.get("new_separations", 0), int(stocks0[State.FORMAL] + stocks0[State.INFORMAL])
@@ -243,7 +283,7 @@ def _group_rates(model: LabourMarket, r: dict) -> None:
         for i, g in enumerate(names):
             row = table[i]
             emp = row[State.FORMAL] + row[State.INFORMAL]
-            lf = emp + row[State.UNEMPLOYED] + row[State.TRAINING]
+            lf = row[LABOUR_FORCE].sum()
             r[f"unemployment_rate_{g}"] = _share(int(row[State.UNEMPLOYED]), int(lf))
             r[f"informality_rate_{g}"] = _share(int(row[State.INFORMAL]), int(emp))
     working_age = grid[:3].sum()

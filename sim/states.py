@@ -20,6 +20,7 @@ class State(IntEnum):
     TRAINING = 3  # enrolled in a training programme (searches less: lock-in)
     INACTIVE = 4  # out of the labour force: education, care, discouraged, disability
     RETIRED = 5  # at or beyond pension age, left the labour force
+    PUBLIC_WORKS = 6  # in a public employment programme, paid a wage, still job-seeking
 
 
 N_STATES = len(State)
@@ -32,11 +33,9 @@ ENTRY = N_STATES + 1
 FLOW_NAMES = [*STATE_NAMES, "exit", "entry"]
 
 EMPLOYED = np.array([s in (State.FORMAL, State.INFORMAL) for s in State])
-LABOUR_FORCE = np.array(
-    [s in (State.FORMAL, State.INFORMAL, State.UNEMPLOYED, State.TRAINING) for s in State]
-)
-#: job seekers in the ILO sense plus trainees, who keep a registered spell running.
-JOB_SEEKER = np.array([s in (State.UNEMPLOYED, State.TRAINING) for s in State])
+LABOUR_FORCE = np.array([s not in (State.INACTIVE, State.RETIRED) for s in State])
+#: the unemployed and programme participants, who keep a job-seeking spell running.
+JOB_SEEKER = np.array([s in (State.UNEMPLOYED, State.TRAINING, State.PUBLIC_WORKS) for s in State])
 
 
 class InactiveReason(IntEnum):

@@ -44,7 +44,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("wage", np.float32, "monthly gross wage of the current or most recent job"),
     Column("ui_left", np.int16, "months of unemployment-insurance entitlement left"),
     Column("ui_amount", np.float32, "monthly unemployment-insurance benefit while entitled"),
-    Column("training_left", np.int8, "months left in the current training course"),
+    Column("programme", np.int8, "index of the programme the worker is in, -1 none"),
+    Column("programme_left", np.int8, "months left in the current programme"),
+    Column("referral_prog", np.int8, "programme of a pending referral or waiting list, -1 none"),
+    Column("last_programme", np.int8, "programme most recently completed, -1 none"),
+    Column("programme_end", np.int16, "month the last programme was completed"),
+    Column("subsidy_prog", np.int8, "programme paying a wage subsidy for this job, -1 none"),
+    Column("subsidy_left", np.int8, "months of wage subsidy left"),
     Column("pension", np.float32, "monthly pension once retired"),
     Column("referral_due", np.int16, "month a pending referral reaches the provider, -1 none"),
     Column("waiting_since", np.int16, "month the worker joined a provider's waiting list, -1 none"),
@@ -72,8 +78,15 @@ class Workers:
         self.n = int(n)
         for col in COLUMNS:
             setattr(self, col.name, np.zeros(self.n, dtype=col.dtype))
-        self.referral_due[:] = -1
-        self.waiting_since[:] = -1
+        for name in (
+            "referral_due",
+            "waiting_since",
+            "programme",
+            "referral_prog",
+            "subsidy_prog",
+            "last_programme",
+        ):
+            getattr(self, name)[:] = -1
 
     def nbytes(self) -> int:
         """Bytes held by worker columns (for the memory benchmark)."""

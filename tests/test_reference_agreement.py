@@ -52,7 +52,7 @@ if str(ROOT) not in sys.path:  # plain `pytest` does not put the repository root
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import load_config  # noqa: E402
-from benchmarks.mesa_reference import ObjectLabourMarket  # noqa: E402
+from benchmarks.mesa_reference import REFERENCE_OVERRIDES, ObjectLabourMarket  # noqa: E402
 from sim.model import LabourMarket  # noqa: E402
 
 N, MONTHS, BURN_IN = 2500, 120, 48
@@ -76,15 +76,15 @@ OUTCOMES = {
 }
 
 
-#: the reference implements the engine issue's rules and the default regime's referral route,
-#: not case management (counsellor meetings, sanctions): both models run without it here
-NOT_IN_REFERENCE = ("policy.case_management.enabled=false",)
-
-
 def _config(*overrides: str):
     return load_config(
-        [f"population.size={N}", f"run.months={MONTHS}", f"run.burn_in={BURN_IN}",
-         *NOT_IN_REFERENCE, *overrides]
+        [
+            f"population.size={N}",
+            f"run.months={MONTHS}",
+            f"run.burn_in={BURN_IN}",
+            *REFERENCE_OVERRIDES,
+            *overrides,
+        ]
     )
 
 
@@ -144,7 +144,7 @@ def test_reference_agrees_with_engine(runs, outcome):
 @pytest.mark.parametrize(
     ("override", "outcome"),
     [
-        ("policy.training.enabled=false", "training_share"),
+        ("policy.programmes.vocational.enabled=false", "training_share"),
         ("policy.unemployment_insurance.enabled=false", "ui_recipient_share"),
     ],
 )

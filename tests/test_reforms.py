@@ -108,7 +108,9 @@ def test_apply_does_not_touch_the_baseline():
 
 def test_reform_month_zero_applies_from_the_start():
     base, _ = _ts(months=8)
-    off, _ = _ts("reforms=[{month: 0, path: policy.training.enabled, value: false}]", months=8)
-    assert base.new_training_starts.sum() > 0
-    assert off.new_training_starts.sum() == 0
+    off, _ = _ts(
+        "reforms=[{month: 0, path: policy.programmes.vocational.enabled, value: false}]", months=8
+    )
+    assert base.new_starts_vocational.sum() > 0
+    assert off.new_starts_vocational.sum() == 0
     assert (off.params_version == 0).all()  # a change from month 0 is the starting point

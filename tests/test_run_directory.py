@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from sim import io
-from sim.outputs import TIMESERIES
+from sim.outputs import TIMESERIES, columns
 from sim.runner import run
 
 from .conftest import ROOT, small
@@ -45,7 +45,9 @@ def test_contents(run_dir):
     for name in (*io.OUTPUT_FILES, io.MANIFEST):
         assert (run_dir / name).is_file(), name
     ts = pd.read_parquet(run_dir / "timeseries.parquet")
-    assert list(ts.columns) == list(TIMESERIES) and len(ts) == 36
+    names = list(small().policy.programmes)
+    assert list(ts.columns) == list(columns(names)) and len(ts) == 36
+    assert list(TIMESERIES) == list(ts.columns)[: len(TIMESERIES)]
     assert ts.month.tolist() == list(range(36))
     tr = pd.read_parquet(run_dir / "transitions.parquet")
     assert {"month", "from_state", "to_state", "life_stage", "sex", "formality", "count"} == set(

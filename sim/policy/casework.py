@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..processes.base import Process
+from ..process import Process
 from ..states import LastJob, State, life_stage
 from . import rules
 
@@ -82,11 +82,11 @@ class CaseManagement(Process):
         w.iap[first] = True
         f = model.flows
         f["n_clients"] += clients.size
-        f["n_counsellors"] += counsellors
+        f["counsellors"] += counsellors
         f["new_contacts"] += met.size
         f["new_action_plans"] += first.size
         service = model.employment_service
-        service.tally("spend_admin_counsellors", counsellors * cm.counsellor_cost)
+        service.tally("spend_admicounsellors", counsellors * cm.counsellor_cost)
 
     def _register(self, model, u: np.ndarray) -> None:
         w, mv, cm = model.workers, model.moves, model.cfg.policy.case_management

@@ -1,62 +1,79 @@
-"""Financing of programmes: how many people can be in training this month.
+"""Financing of programmes: how many people can start each programme this month.
 
-Places are the smaller of the provider's free seats and what the money pays for, at
-``training.cost_per_month`` per participant:
+A participant costs ``cost_per_month + stipend`` a month. Places in a programme are the
+smallest of the people waiting, its free seats and what the money pays for; programmes
+draw on the money in order of priority:
 
 * integration: one pooled budget for benefits and programmes; programmes get what last
   month's benefits left of the pooled envelope (savings on benefits fund programmes);
 * coordination: a separate ALMP budget, re-aligned at policy level every
   ``realign_months`` by adding ``realign_to_demand`` of the unmet demand (people left
-  waiting) of the period just ended;
+  waiting, costed at the average participant) of the period just ended;
 * cooperation: a separate budget capped per budget year with commitment accounting: a
-  course's whole cost (``duration_months x cost_per_month``) is committed when it starts;
-  when the year's cap is committed, nobody starts until the next year and waiting lists
-  grow.
+  course's whole cost is committed when it starts; when the year's cap is committed,
+  nobody starts until the next year and waiting lists grow.
+
+The money available for new starts in a month is what the budget leaves after the running
+cost of everyone already taking part.
 """
 
 from __future__ import annotations
 
 import math
 
-from ..states import State
+import numpy as np
 
 
 class Financing:
     def __init__(self, model) -> None:
-        self.year_committed = 0.0
         self.year_start = 0
+        self.year_committed = 0.0
         self.budget: float | None = None  # coordination: the current monthly ALMP budget
-        self.waiting_sum = 0.0
-        self.waiting_months = 0
+        self.unmet_sum, self.unmet_months = 0.0, 0
+        self.money_left = 0.0
 
-    def places(self, model, demand: int) -> int:
-        """Admissions allowed this month for ``demand`` people waiting (recorded in flows)."""
-        cfg = model.cfg
-        t, f = cfg.policy.training, cfg.regime.mechanisms.financing
+    def begin_month(self, model, participants: np.ndarray) -> None:
+        """Set this month's money; ``participants`` per programme (running costs)."""
+        t = model.programme_table
+        unit = t.cost_per_month + t.stipend
+        running = float((participants * unit).sum())
+        f = model.cfg.regime.mechanisms.financing
         per_1000 = model.workers.n / 1000.0
-        participants = int((model.workers.state == State.TRAINING).sum())
-        seats = math.inf if t.seats_per_1000 == 0 else math.floor(t.seats_per_1000 * per_1000)
-        room = max(0, seats - participants)
-        if cfg.regime.financing == "cooperation":
-            money = self._year_left(model, per_1000, f)
-            course = t.duration_months * t.cost_per_month
-            room = min(room, math.inf if course == 0 else math.floor(money / course))
+        degree = model.cfg.regime.financing
+        if degree == "cooperation":
+            self._new_year(model.month, f.year_months)
+            money = max(f.almp_budget * per_1000 * f.year_months - self.year_committed, 0.0)
+            self.money_left = money
         else:
-            money = self._monthly(model, per_1000, f)
-            if t.cost_per_month > 0:
-                room = min(room, max(0, math.floor(money / t.cost_per_month) - participants))
-        admitted = int(min(demand, room))
-        if cfg.regime.financing == "cooperation":
-            self.year_committed += admitted * t.duration_months * t.cost_per_month
-        self.waiting_sum += demand - admitted
-        self.waiting_months += 1
+            money = self._monthly(model, per_1000, f, unit, participants)
+            self.money_left = max(money - running, 0.0)
+        self.unmet = 0
         model.flows["almp_money"] += money
-        model.flows["n_seats"] += 0 if math.isinf(seats) else seats
+
+    def places(self, model, k: int, demand: int, participants: int) -> int:
+        """Starts allowed in programme ``k`` for ``demand`` people waiting."""
+        t = model.programme_table
+        per_1000 = model.workers.n / 1000.0
+        seats = t.seats_per_1000[k]
+        room = math.inf if seats == 0 else max(0, math.floor(seats * per_1000) - participants)
+        unit = t.cost_per_month[k] + t.stipend[k]
+        if model.cfg.regime.financing == "cooperation":
+            unit *= t.duration_months[k]  # commit the whole course
+        by_money = math.inf if unit == 0 else math.floor(self.money_left / unit + 1e-9)
+        admitted = int(min(demand, room, by_money))
+        self.money_left -= admitted * unit
+        if model.cfg.regime.financing == "cooperation":
+            self.year_committed += admitted * unit
+        self.unmet += demand - admitted
         model.flows["new_rationed"] += demand - admitted
+        model.flows["n_seats"] += 0 if math.isinf(room) else math.floor(seats * per_1000)
         return admitted
 
-    def _monthly(self, model, per_1000: float, f) -> float:
-        """Money per month for participants: pooled (integration) or re-aligned (coordination)."""
+    def end_month(self, model) -> None:
+        self.unmet_sum += self.unmet
+        self.unmet_months += 1
+
+    def _monthly(self, model, per_1000, f, unit, participants) -> float:
         if model.cfg.regime.financing == "integration":
             envelope = f.pooled_budget * per_1000
             return max(envelope - model.last_spend_benefits, 0.0)
@@ -64,19 +81,13 @@ class Financing:
         if self.budget is None:
             self.budget = base
         if month > 0 and month % f.realign_months == 0:
-            unmet = self.waiting_sum / max(self.waiting_months, 1)
-            self.budget = (
-                base + f.realign_to_demand * unmet * model.cfg.policy.training.cost_per_month
-            )
-            self.waiting_sum, self.waiting_months = 0.0, 0
+            unmet = self.unmet_sum / max(self.unmet_months, 1)
+            mean_unit = float(unit.mean()) if unit.size else 0.0
+            self.budget = base + f.realign_to_demand * unmet * mean_unit
+            self.unmet_sum, self.unmet_months = 0.0, 0
         return self.budget
 
-    def _year_left(self, model, per_1000: float, f) -> float:
-        """Cooperation: what is left of this budget year's cap to commit."""
-        month = model.month
-        if month - self.year_start >= f.year_months:
-            self.year_start, self.year_committed = (
-                month - (month - self.year_start) % f.year_months,
-                0.0,
-            )
-        return max(f.almp_budget * per_1000 * f.year_months - self.year_committed, 0.0)
+    def _new_year(self, month: int, year_months: int) -> None:
+        if month - self.year_start >= year_months:
+            self.year_start = month - (month - self.year_start) % year_months
+            self.year_committed = 0.0

@@ -1,9 +1,10 @@
-"""Who reaches a programme, and how: the regime layer's three functions applied to training.
+"""Who reaches a programme, and how: the regime layer's three functions.
 
 Each month, in order:
 
-1. **Eligibility** decides who is referred among job seekers who meet the programme's
-   criteria (unemployed, spell of at least ``training.min_spell_months``):
+1. **Eligibility** decides who is referred among people who meet a programme's criteria
+   (its target state, spell, age, skill, certification, benefit receipt). A person waits for
+   one programme at a time, chosen among those they meet in proportion to ``weight``:
    integration enrols benefit claimants automatically (others must find the programme
    themselves, as under cooperation); coordination reviews the shared register, flagging
    eligible people with probability ``sensitivity`` and ineligible ones with probability
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..processes.base import Process
+from ..process import Process
 from ..states import State
 from .financing import Financing
 
@@ -42,54 +43,101 @@ class Referrals(Process):
             self.financing = Financing(model)
 
     def step(self, model) -> None:
-        if not model.cfg.policy.training.enabled:
+        t = model.programme_table
+        if not t.enabled.any():
             return
-        unemployed = model.moves.free(State.UNEMPLOYED)
-        self._identify(model, unemployed, model.uniform(self.name))
-        self._deliver(model, unemployed, model.uniform("referrals.delivery"))
-        self._queue(model, unemployed, model.uniform("referrals.queue"))
+        self._identify(model, model.uniform(self.name))
+        self._deliver(model, model.uniform("referrals.delivery"))
+        self._queue(model, model.uniform("referrals.queue"))
 
     # ------------------------------------------------------------ 1. eligibility
-    def _identify(self, model, unemployed: np.ndarray, u: np.ndarray) -> None:
-        w, cfg, month = model.workers, model.cfg, model.month
-        regime, mech = cfg.regime, cfg.regime.mechanisms.eligibility
-        idle = unemployed & (w.referral_due == NONE) & (w.waiting_since == NONE)
-        meets = idle & (w.spell >= cfg.policy.training.min_spell_months)
+    def _identify(self, model, u: np.ndarray) -> None:
+        w, mv, cfg, t = model.workers, model.moves, model.cfg, model.programme_table
+        month, regime = model.month, cfg.regime
+        if regime.eligibility == "coordination" and (
+            month % regime.mechanisms.eligibility.coordination.review_months
+        ):
+            return
+        idle = (w.referral_prog == NONE) & (w.programme == NONE)
+        delay = getattr(regime.mechanisms.delivery, regime.delivery).delay_months
+        choice = model.uniform("referrals.choice")
+        referred = np.zeros(t.n, dtype=np.int64)
+        for informal, base in ((False, State.UNEMPLOYED), (True, State.INFORMAL)):
+            progs = np.flatnonzero(t.enabled & (t.informal_target == informal) & (t.weight > 0))
+            if progs.size == 0:
+                continue
+            pool = np.flatnonzero(mv.free(base) & idle)
+            meets = np.stack([self._criteria(model, k, pool) for k in progs])
+            eligible = meets.any(axis=0)
+            # one programme per person, chosen in proportion to the weights of those they
+            # meet (a person flagged by mistake gets one of all of them)
+            weight = t.weight[progs][:, None] * np.where(eligible, meets, True)
+            cum = np.cumsum(weight, axis=0)
+            pick = (cum < choice[pool] * cum[-1]).sum(axis=0)
+            flagged = self._route(model, pool, eligible, u[pool])
+            idx, chosen = pool[flagged], progs[pick[flagged]]
+            w.referral_prog[idx] = chosen
+            w.referral_due[idx] = month + delay
+            referred += np.bincount(chosen, minlength=t.n)
+            model.flows["new_referrals_wrongly_flagged"] += int((flagged & ~eligible).sum())
+        for k, name in enumerate(t.names):
+            model.flows[f"new_referrals_{name}"] += int(referred[k])
+        n = int(referred.sum())
+        model.flows["new_referrals"] += n
+        model.employment_service.tally("referrals", n)
+        model.employment_service.tally("spend_admin_referrals", n * cfg.regime.queue.referral_cost)
+
+    @staticmethod
+    def _criteria(model, k: int, pool: np.ndarray) -> np.ndarray:
+        """Who in ``pool`` meets programme ``k``'s eligibility criteria."""
+        w, t = model.workers, model.programme_table
+        years = w.age[pool] // 12
+        ok = (years >= t.min_age[k]) & (years <= t.max_age[k]) & (w.skill[pool] <= t.max_skill[k])
+        if not t.informal_target[k]:
+            ok &= w.spell[pool] >= t.min_spell_months[k]
+        if t.uncertified_only[k]:
+            ok &= ~w.certified[pool]
+        if t.claimants_only[k]:
+            ok &= (w.ui_left[pool] > 0) | model.sa_claimant_households[w.household[pool]]
+        return ok
+
+    @staticmethod
+    def _route(model, pool: np.ndarray, meets: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Who the eligibility degree refers, among ``pool`` (``meets``: the criteria)."""
+        w, regime = model.workers, model.cfg.regime
+        mech = regime.mechanisms.eligibility
         if regime.eligibility == "coordination":
             c = mech.coordination
-            if month % c.review_months:
-                return
-            flagged = (meets & (u < c.sensitivity)) | (idle & ~meets & (u < c.false_positive))
-            model.flows["new_referrals_wrongly_flagged"] += int((flagged & ~meets).sum())
-        else:
-            p = mech.cooperation
-            informed = np.where(w.digital, p.informed_digital, p.informed_other)
-            flagged = meets & (u < p.self_referral * informed)
-            if regime.eligibility == "integration":
-                claimant = (w.ui_left > 0) | model.sa_claimant_households[w.household]
-                auto = meets & claimant
-                # one draw serves both routes: claimants are enrolled with probability
-                # ``enrolment``, non-claimants must find the programme themselves
-                flagged = np.where(auto, u < mech.integration.enrolment, flagged)
-                model.flows["new_referrals_automatic"] += int((flagged & auto).sum())
-        idx = np.flatnonzero(flagged)
-        route = getattr(cfg.regime.mechanisms.delivery, cfg.regime.delivery)
-        w.referral_due[idx] = month + route.delay_months
-        model.flows["new_referrals"] += idx.size
-        model.employment_service.tally("referrals", idx.size)
-        model.employment_service.tally(
-            "spend_admin_referrals", idx.size * cfg.regime.queue.referral_cost
-        )
+            return (meets & (u < c.sensitivity)) | (~meets & (u < c.false_positive))
+        p = mech.cooperation
+        informed = np.where(w.digital[pool], p.informed_digital, p.informed_other)
+        flagged = meets & (u < p.self_referral * informed)
+        if regime.eligibility == "integration":
+            claimant = (w.ui_left[pool] > 0) | model.sa_claimant_households[w.household[pool]]
+            auto = meets & claimant
+            # claimants are enrolled with probability ``enrolment``; others find it themselves
+            flagged = np.where(auto, u < mech.integration.enrolment, flagged)
+            model.flows["new_referrals_automatic"] += int((flagged & auto).sum())
+        return flagged
 
     # ------------------------------------------------------------ 2. delivery
-    def _deliver(self, model, unemployed: np.ndarray, u: np.ndarray) -> None:
-        w, cfg, month = model.workers, model.cfg, model.month
+    def _deliver(self, model, u: np.ndarray) -> None:
+        w, mv, cfg, t, month = (
+            model.workers,
+            model.moves,
+            model.cfg,
+            model.programme_table,
+            model.month,
+        )
         due = np.flatnonzero(w.referral_due == month)
         if due.size == 0:
             return
         w.referral_due[due] = NONE
-        still = unemployed[due]
-        model.flows["new_referrals_lapsed"] += int((~still).sum())  # left unemployment first
+        prog = w.referral_prog[due].astype(np.intp)
+        base = np.where(t.informal_target[prog], State.INFORMAL, State.UNEMPLOYED)
+        still = (mv.state0[due] == base) & ~mv.moved[due]
+        model.flows["new_referrals_lapsed"] += int((~still).sum())  # left the target state first
+        w.referral_prog[due[~still]] = NONE
         due = due[still]
         route = getattr(cfg.regime.mechanisms.delivery, cfg.regime.delivery)
         leakage = route.leakage
@@ -100,41 +148,66 @@ class Referrals(Process):
         lost = ud < leakage
         dropped = ~lost & (ud < leakage + (1.0 - leakage) * (1.0 - stay_all))
         arrived = due[~lost & ~dropped]
+        w.referral_prog[due[lost | dropped]] = NONE
         reached = int((~lost).sum())
         intakes = reached * route.intakes
-        model.flows["new_referrals_lost"] += int(lost.sum())
-        model.flows["new_intake_dropouts"] += int(dropped.sum())
-        model.flows["new_intakes"] += intakes
-        model.flows["new_duplicated_intakes"] += reached * (route.intakes - 1)
-        model.flows["new_queue_arrivals"] += arrived.size
+        f = model.flows
+        f["new_referrals_lost"] += int(lost.sum())
+        f["new_intake_dropouts"] += int(dropped.sum())
+        f["new_intakes"] += intakes
+        f["new_duplicated_intakes"] += reached * (route.intakes - 1)
+        f["new_queue_arrivals"] += arrived.size
         model.training_provider.tally("spend_admin_intakes", intakes * cfg.regime.queue.intake_cost)
         w.waiting_since[arrived] = month
 
     # ------------------------------------------------------------ 3. queue and admission
-    def _queue(self, model, unemployed: np.ndarray, u: np.ndarray) -> None:
-        w, mv, cfg, month = model.workers, model.moves, model.cfg, model.month
+    def _queue(self, model, u: np.ndarray) -> None:
+        w, mv, cfg, t, month = (
+            model.workers,
+            model.moves,
+            model.cfg,
+            model.programme_table,
+            model.month,
+        )
+        f = model.flows
         waiting = np.flatnonzero(w.waiting_since != NONE)
-        gone = ~unemployed[waiting]
+        prog = w.referral_prog[waiting].astype(np.intp)
+        base = np.where(t.informal_target[prog], State.INFORMAL, State.UNEMPLOYED)
+        gone = (w.state[waiting] != base) | mv.moved[waiting]
         # people who joined this month cannot give up before their first month of waiting
         abandon = (
             ~gone & (w.waiting_since[waiting] < month) & (u[waiting] < cfg.regime.queue.abandon)
         )
         leaving = waiting[gone | abandon]
         self._exit(model, leaving, month)
-        model.flows["new_queue_left"] += int(gone.sum())
-        model.flows["new_queue_abandoned"] += int(abandon.sum())
+        f["new_queue_left"] += int(gone.sum())
+        f["new_queue_abandoned"] += int(abandon.sum())
         w.waiting_since[leaving] = NONE
+        w.referral_prog[leaving] = NONE
 
-        waiting = waiting[~(gone | abandon)]
-        order = np.lexsort((waiting, w.waiting_since[waiting]))  # first come, first served
-        room = self.financing.places(model, waiting.size)
-        admitted = waiting[order[:room]]
-        self._exit(model, admitted, month)
-        w.waiting_since[admitted] = NONE
-        w.training_left[admitted] = cfg.policy.training.duration_months
-        mv.move(admitted, State.TRAINING)
-        model.flows["new_training_starts"] += admitted.size
-        model.flows["n_waiting"] += waiting.size - admitted.size
+        keep = ~(gone | abandon)
+        waiting, prog = waiting[keep], prog[keep]
+        enrolled = w.programme[w.programme != NONE].astype(np.intp)
+        participants = np.bincount(enrolled, minlength=t.n)
+        self.financing.begin_month(model, participants)
+        for k in range(t.n):  # money is shared in the order the programmes are listed
+            mine = waiting[prog == k]
+            if mine.size == 0 or not t.enabled[k]:
+                continue
+            order = np.lexsort((mine, w.waiting_since[mine]))  # first come, first served
+            room = self.financing.places(model, k, mine.size, int(participants[k]))
+            admitted = mine[order[:room]]
+            self._exit(model, admitted, month)
+            w.waiting_since[admitted] = NONE
+            w.referral_prog[admitted] = NONE
+            w.programme[admitted] = k
+            w.programme_left[admitted] = int(t.duration_months[k])
+            if t.state[k] in (State.TRAINING, State.PUBLIC_WORKS):
+                mv.move(admitted, int(t.state[k]))
+            f[f"new_starts_{t.names[k]}"] += admitted.size
+            f["new_programme_starts"] += admitted.size
+            f["n_waiting"] += mine.size - admitted.size
+        self.financing.end_month(model)
 
     @staticmethod
     def _exit(model, idx: np.ndarray, month: int) -> None:

@@ -145,3 +145,74 @@ class RegimeConfig:
     financing: str = degree("degree of alignment of financing")
     queue: QueueConfig = sub(QueueConfig)
     mechanisms: MechanismsConfig = sub(MechanismsConfig)
+
+
+# --------------------------------------------------------------------------- programmes
+KINDS = ("training", "job_search", "wage_subsidy", "public_works", "self_employment")
+TARGETS = ("unemployed", "informal")
+
+
+@dataclass
+class ProgrammeConfig:
+    """One active labour market programme: who it is for, what it costs, what it does.
+
+    Kinds: *training* (basic, vocational, reskilling; in the ``training`` state, searching
+    less), *job_search* (intensive assistance and intermediation while unemployed),
+    *wage_subsidy* (a voucher that makes a formal hire cheaper, then a subsidy paid to the
+    employer), *public_works* (a state of its own, paid a wage), *self_employment* (a course
+    and grant after which participants may start own-account work). With ``target:
+    informal`` a training programme is recognition of prior learning for informal workers,
+    who keep working while assessed.
+    """
+
+    kind: str = field(default=REQUIRED, metadata={"doc": "kind of programme", "choices": KINDS})
+    enabled: bool = flag("whether the programme runs")
+    weight: float = par(
+        "relative chance of referral here among the programmes a person is eligible for",
+        lo=0.0,
+        hi=100.0,
+    )
+    target: str = field(default=REQUIRED, metadata={"doc": "who it serves", "choices": TARGETS})
+    min_spell_months: int = par(
+        "unemployment spell before eligibility", lo=0, hi=600, unit="months"
+    )
+    min_age: int = par("youngest eligible age", lo=15, hi=100, unit="years")
+    max_age: int = par("oldest eligible age", lo=15, hi=100, unit="years")
+    max_skill: float = prob("highest eligible skill index", "skill")
+    uncertified_only: bool = flag("only people whose skill is not certified")
+    claimants_only: bool = flag("only benefit claimants (UI or social assistance)")
+    duration_months: int = par("length of participation", lo=1, hi=36, unit="months")
+    seats_per_1000: float = par(
+        "places per 1,000 people aged 15+ (0 = no limit)",
+        lo=0.0,
+        hi=1000.0,
+        unit="places per 1,000",
+    )
+    cost_per_month: float = par(
+        "provider cost per participant-month", lo=0.0, unit="currency/participant-month"
+    )
+    dropout: float = prob("monthly hazard of dropping out")
+    lock_in: float = prob("search effort while participating, relative to unemployed", "ratio")
+    hire_bonus: float = par(
+        "rise in log hiring weight while participating (intermediation; for wage subsidies, "
+        "formal vacancies only)",
+        lo=0.0,
+        hi=10.0,
+        unit="log points",
+    )
+    stipend: float = par(
+        "paid to participants each month (training stipend, public-works wage)",
+        lo=0.0,
+        unit="currency/month",
+    )
+    completion_cash: float = par(
+        "paid once on completion (conditional cash transfer)", lo=0.0, unit="currency"
+    )
+    skill_gain: float = par("skill-index gain on completion", lo=0.0, hi=1.0, unit="skill")
+    certification: float = prob("probability completion certifies the skill", "probability")
+    digital: float = prob("probability completion confers digital literacy", "probability")
+    subsidy_rate: float = prob("wage subsidy as a share of the wage, paid to the employer", "share")
+    subsidy_months: int = par(
+        "months the wage subsidy is paid after a formal hire", lo=0, hi=60, unit="months"
+    )
+    start_business: float = prob("probability a completer starts own-account work", "probability")

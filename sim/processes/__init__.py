@@ -8,8 +8,9 @@ one wins. Income and poverty are computed after all moves, on the month's final 
 from __future__ import annotations
 
 from ..policy.casework import CaseManagement, Monitoring
+from ..policy.programmes import Programmes
 from ..policy.referrals import Referrals
-from .base import Process
+from ..process import Process
 from .clock import Clock
 from .demography import Demography
 from .formality import Formality
@@ -18,7 +19,6 @@ from .income import HouseholdIncome, UnemploymentInsurance
 from .matching import Matching
 from .search import JobSearch
 from .separations import Separations
-from .training import Training
 from .vacancies import Vacancies
 
 LOOP_ORDER: tuple[type[Process], ...] = (
@@ -31,7 +31,7 @@ LOOP_ORDER: tuple[type[Process], ...] = (
     Matching,  # applicants compete for vacancies; hires
     Formality,  # informal jobs formalise, formal jobs informalise
     Inactivity,  # care, disability, discouragement; returns to search
-    Training,  # course progress, completions, dropouts
+    Programmes,  # participation: dropout, completion and its effects, wage subsidies
     Referrals,  # regime layer: eligibility route, delivery pipeline, waiting list, admission
     UnemploymentInsurance,  # entitlement on job loss; monthly payments
     HouseholdIncome,  # wages, contributions, pensions, social assistance, poverty

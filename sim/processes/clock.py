@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..states import State
-from .base import Process
+from ..process import Process
+from ..states import JOB_SEEKER, State
 
 
 class Clock(Process):
@@ -17,7 +17,7 @@ class Clock(Process):
             w.age += 1
         w.months_in_state += 1
         state = w.state
-        seeking = (state == State.UNEMPLOYED) | (state == State.TRAINING)
+        seeking = JOB_SEEKER[state]
         w.spell += seeking
         w.spell[~seeking] = 0
         w.contrib <<= np.uint64(1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import ENTRY_AGE_MONTHS, draw_sector, draw_traits, monthly_mortality
+from ..process import Process
 from ..states import InactiveReason, LastJob, State
-from .base import Process
 
 
 class Demography(Process):
@@ -39,7 +39,6 @@ class Demography(Process):
             )
             w.inactive_reason[retire] = InactiveReason.NONE
             w.ui_left[retire] = 0
-            w.training_left[retire] = 0
             mv.move(retire, State.RETIRED)
         model.flows["new_retirements"] += retire.size
 
@@ -78,9 +77,12 @@ class Demography(Process):
         w.wage[idx] = 0.0
         w.ui_left[idx] = 0
         w.ui_amount[idx] = 0.0
-        w.training_left[idx] = 0
+        w.subsidy_left[idx] = 0
+        w.last_programme[idx] = -1
+        w.subsidy_prog[idx] = -1
         w.pension[idx] = 0.0
-        # pending referrals and waiting-list places are closed by the regime layer this
-        # month (as lapsed / left), so its queue accounting sees the death
+        # pending referrals, waiting-list places and programme places are closed by the
+        # regime layer and the programmes this month (as lapsed / left), so their accounting
+        # sees the death
         w.sector[idx] = draw_sector(model.cfg, rng, idx.size)
         mv.moved[idx] = True

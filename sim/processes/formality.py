@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import sector_wages, wage_offer
+from ..process import Process
 from ..states import LastJob, State
-from .base import Process
 
 
 class Formality(Process):

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..process import Process
 from ..states import LABOUR_FORCE, InactiveReason, State
-from .base import Process
 
 
 class Inactivity(Process):
@@ -43,7 +43,6 @@ class Inactivity(Process):
             idx = a_idx[mask]
             w.inactive_reason[idx] = reason
             w.ui_left[idx] = 0
-            w.training_left[idx] = 0
             mv.move(idx, State.INACTIVE)
             model.flows[f"new_inactive_{key}"] += idx.size
         w.disabled[a_idx[dis]] = True

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..policy import rules
+from ..process import Process
 from ..states import N_STATES, SEX_NAMES, LifeStage, State, life_stage
-from .base import Process
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -90,6 +90,8 @@ class HouseholdIncome(Process):
         net_share[State.INFORMAL] = 1.0
         # pensions are non-zero only for the retired (set at retirement, cleared at entry)
         income = w.wage * net_share[state] + w.pension
+        got, amount = model.programme_income  # stipends, public-works wages, completion cash
+        income[got] += amount
         paid = model.ui_paid  # indices of UI recipients this month
         income[paid] += w.ui_amount[paid]
         wages_by_state = np.bincount(state, weights=w.wage, minlength=N_STATES)

@@ -14,8 +14,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..population import sector_wages, wage_offer
+from ..process import Process
 from ..states import LastJob, State
-from .base import Process
+
+PLACEMENT_WINDOW_MONTHS = 12
 
 
 class Matching(Process):
@@ -41,6 +43,9 @@ class Matching(Process):
         gain = model.cfg.policy.case_management.contact_match_gain
         if model.contacted.size and gain > 0:
             log_weight += gain * np.isin(a, model.contacted, assume_unique=True)
+        # programmes: intermediation, and wage-subsidy vouchers for formal vacancies
+        t, prog = model.programme_table, w.programme[a]
+        log_weight += t.bonus_of[prog] * (~t.formal_only_bonus[prog] | v_formal)
         if h.no_experience_penalty > 0:
             log_weight -= h.no_experience_penalty * (w.last_job[a] == LastJob.NONE)
         if h.certified_premium > 0:
@@ -78,6 +83,21 @@ class Matching(Process):
             )
         return target
 
+    @staticmethod
+    def _placements_by_programme(model, placed: np.ndarray) -> None:
+        """Placements of people in a programme, or within 12 months of completing one."""
+        w, t = model.workers, model.programme_table
+        prog = w.programme[placed].astype(np.intp)
+        recent = (
+            (prog < 0)
+            & (w.last_programme[placed] >= 0)
+            & (model.month - w.programme_end[placed] <= PLACEMENT_WINDOW_MONTHS)
+        )
+        prog = np.where(recent, w.last_programme[placed], prog)
+        counts = np.bincount(prog[prog >= 0], minlength=t.n)
+        for k, name in enumerate(t.names):
+            model.flows[f"new_placements_{name}"] += int(counts[k])
+
     def _hire(self, model, idx: np.ndarray, sector: np.ndarray, formal: np.ndarray) -> None:
         w, mv = model.workers, model.moves
         from_state = mv.state0[idx]
@@ -89,6 +109,7 @@ class Matching(Process):
         model.flows["new_hires_formal"] += int(formal.sum())
         model.flows["new_hires_informal"] += int((~formal).sum())
         model.flows["placement_spell_months"] += float(w.spell[idx[seeker]].sum())
+        self._placements_by_programme(model, idx[seeker])
         w.sector[idx] = sector
         w.wage[idx] = wage_offer(
             self.sector_wage,
@@ -101,6 +122,5 @@ class Matching(Process):
         w.last_job[idx] = np.where(formal, LastJob.FORMAL, LastJob.INFORMAL)
         w.spell[idx] = 0
         w.ui_left[idx] = 0
-        w.training_left[idx] = 0
         mv.move(idx[formal], State.FORMAL)
         mv.move(idx[~formal], State.INFORMAL)

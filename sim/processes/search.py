@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..process import Process
 from ..states import State
-from .base import Process
 
 
 class JobSearch(Process):
@@ -19,13 +19,16 @@ class JobSearch(Process):
     def step(self, model) -> None:
         w, mv, s = model.workers, model.moves, model.cfg.economy.search
         u = model.uniform(self.name)
-        seekers = np.flatnonzero(mv.free(State.UNEMPLOYED) | mv.free(State.TRAINING))
+        seekers = np.flatnonzero(
+            mv.free(State.UNEMPLOYED) | mv.free(State.TRAINING) | mv.free(State.PUBLIC_WORKS)
+        )
         e = np.full(seekers.size, s.effort_unemployed, dtype=np.float32)
         if s.discouragement > 0:
             e *= np.exp(-s.discouragement * w.spell[seekers]).astype(np.float32)
         if s.benefit_effort < 1:
             e[w.ui_left[seekers] > 0] *= s.benefit_effort
-        e[mv.state0[seekers] == State.TRAINING] *= s.lock_in
+        # programme participants search less while they take part (lock-in)
+        e *= model.programme_table.lock_in_of[w.programme[seekers]]
         gain = model.cfg.policy.case_management.contact_effort_gain
         if model.contacted.size and gain > 0:
             met = np.isin(seekers, model.contacted, assume_unique=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..process import Process
 from ..states import State
-from .base import Process
 
 
 class Separations(Process):

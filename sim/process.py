@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from ..model import LabourMarket
+    from .model import LabourMarket
 
 
 class Process:
