@@ -29,8 +29,17 @@ if TYPE_CHECKING:
     from .model import LabourMarket
 
 LTU_MONTHS = 12
-COUNTS = ("n_", "new_", "in_", "out_", "month", "params_version", "applicants", "vacancies",
-          "queue_exits")
+COUNTS = (
+    "n_",
+    "new_",
+    "in_",
+    "out_",
+    "month",
+    "params_version",
+    "applicants",
+    "vacancies",
+    "queue_exits",
+)
 PLACEMENT_WINDOWS = (3, 6, 12)
 
 _GROUPS = [*LIFE_STAGE_NAMES, *SEX_NAMES]
@@ -248,9 +257,6 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     enrolled = np.bincount(w.programme[w.programme >= 0].astype(np.intp), minlength=t.n)
     for k, name in enumerate(t.names):
         r[f"n_in_{name}"] = int(enrolled[k])
-    for key in model.columns:  # every other column is a flow tallied by a process (0 if none)
-        value = r.get(key, f.get(key, 0))
-        r[key] = int(round(value)) if key.startswith(COUNTS) else value
 
     r["unemployment_rate"] = _share(unemployed, labour_force)
     r["informality_rate"] = _share(int(stocks[State.INFORMAL]), employed)
@@ -264,6 +270,9 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     r["mean_spell_at_placement"] = _share(
         f.get("placement_spell_months", 0.0), f.get("new_placements", 0)
     )
+    for key in model.columns:  # every other column is a flow tallied by a process (0 if none)
+        value = r.get(key, f.get(key, 0))
+        r[key] = round(value) if key.startswith(COUNTS) else value
     return counts
 
 

@@ -63,7 +63,11 @@ class CaseManagement(Process):
         if not cm.enabled:
             return
         u = model.uniform(self.name)
-        self._register(model, u)
+        by_draw = self._register(model, u)
+        # the registration draw serves the contact draw: claimants did not use it, and for
+        # those who registered by the draw, rescaled, it is uniform again
+        if by_draw.size:
+            u[by_draw] = u[by_draw] / max(cm.registration, 1e-12)
         clients = np.flatnonzero(mv.free(State.UNEMPLOYED) & (w.registered == OPEN))
         counsellors = cm.counsellors_per_1000 * w.n / 1000.0
         if cm.max_caseload > 0:
@@ -75,7 +79,7 @@ class CaseManagement(Process):
         low_n = int((~high).sum())
         p_low = min(1.0, left / low_n) if low_n else 0.0
         p = np.where(high, p_high, p_low)
-        met = clients[model.uniform("casework.contact")[clients] < p]
+        met = clients[u[clients] < p]
         model.contacted = met
         model.contacted_had_plan = w.iap[met].copy()  # obligations apply from the next meeting
         first = met[~model.contacted_had_plan]
@@ -88,7 +92,8 @@ class CaseManagement(Process):
         service = model.employment_service
         service.tally("spend_admicounsellors", counsellors * cm.counsellor_cost)
 
-    def _register(self, model, u: np.ndarray) -> None:
+    def _register(self, model, u: np.ndarray) -> np.ndarray:
+        """Open cases for new job seekers; return those who registered by the draw."""
         w, mv, cm = model.workers, model.moves, model.cfg.policy.case_management
         new = np.flatnonzero(
             mv.free(State.UNEMPLOYED) & (w.registered == UNDECIDED) & (w.spell >= 1)
@@ -100,6 +105,7 @@ class CaseManagement(Process):
         w.profile[reg] = self._profile(model, reg)
         model.flows["new_registrations"] += reg.size
         model.employment_service.tally("spend_admin_intakes", reg.size * cm.intake_cost)
+        return new[opens & ~claimant]
 
     def _profile(self, model, idx: np.ndarray) -> np.ndarray:
         """Profiling score at intake by the configured method."""
@@ -120,7 +126,7 @@ class CaseManagement(Process):
         high = np.zeros(clients.size, dtype=bool)
         if k > 0:
             score = model.workers.profile[clients]
-            high[np.argsort(-score, kind="stable")[:k]] = True
+            high[np.argpartition(-score, k - 1)[:k]] = True
         return high
 
 

@@ -46,9 +46,13 @@ class Referrals(Process):
         t = model.programme_table
         if not t.enabled.any():
             return
-        self._identify(model, model.uniform(self.name))
-        self._deliver(model, model.uniform("referrals.delivery"))
-        self._queue(model, model.uniform("referrals.queue"))
+        # one draw per slot serves all three steps: they act on disjoint people (idle, with a
+        # referral due, on a waiting list), and the choice of programme reuses the flagging
+        # draw rescaled (uniform again given that the person was flagged)
+        u = model.uniform(self.name)
+        self._identify(model, u)
+        self._deliver(model, u)
+        self._queue(model, u)
 
     # ------------------------------------------------------------ 1. eligibility
     def _identify(self, model, u: np.ndarray) -> None:
@@ -60,7 +64,6 @@ class Referrals(Process):
             return
         idle = (w.referral_prog == NONE) & (w.programme == NONE)
         delay = getattr(regime.mechanisms.delivery, regime.delivery).delay_months
-        choice = model.uniform("referrals.choice")
         referred = np.zeros(t.n, dtype=np.int64)
         for informal, base in ((False, State.UNEMPLOYED), (True, State.INFORMAL)):
             progs = np.flatnonzero(t.enabled & (t.informal_target == informal) & (t.weight > 0))
@@ -71,11 +74,13 @@ class Referrals(Process):
             eligible = meets.any(axis=0)
             # one programme per person, chosen in proportion to the weights of those they
             # meet (a person flagged by mistake gets one of all of them)
-            weight = t.weight[progs][:, None] * np.where(eligible, meets, True)
+            up = u[pool]
+            flagged, p_flag = self._route(model, pool, eligible, up)
+            weight = t.weight[progs][:, None] * np.where(eligible, meets, True)[:, flagged]
             cum = np.cumsum(weight, axis=0)
-            pick = (cum < choice[pool] * cum[-1]).sum(axis=0)
-            flagged = self._route(model, pool, eligible, u[pool])
-            idx, chosen = pool[flagged], progs[pick[flagged]]
+            again = up[flagged] / np.maximum(p_flag[flagged], 1e-12)  # uniform on [0, 1)
+            pick = (cum < again * cum[-1]).sum(axis=0)
+            idx, chosen = pool[flagged], progs[np.minimum(pick, progs.size - 1)]
             w.referral_prog[idx] = chosen
             w.referral_due[idx] = month + delay
             referred += np.bincount(chosen, minlength=t.n)
@@ -102,23 +107,25 @@ class Referrals(Process):
         return ok
 
     @staticmethod
-    def _route(model, pool: np.ndarray, meets: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Who the eligibility degree refers, among ``pool`` (``meets``: the criteria)."""
+    def _route(model, pool: np.ndarray, meets: np.ndarray, u: np.ndarray):
+        """Who the eligibility degree refers among ``pool`` (``meets``: the criteria), and
+        each person's probability of being referred."""
         w, regime = model.workers, model.cfg.regime
         mech = regime.mechanisms.eligibility
         if regime.eligibility == "coordination":
             c = mech.coordination
-            return (meets & (u < c.sensitivity)) | (~meets & (u < c.false_positive))
-        p = mech.cooperation
-        informed = np.where(w.digital[pool], p.informed_digital, p.informed_other)
-        flagged = meets & (u < p.self_referral * informed)
-        if regime.eligibility == "integration":
-            claimant = (w.ui_left[pool] > 0) | model.sa_claimant_households[w.household[pool]]
-            auto = meets & claimant
-            # claimants are enrolled with probability ``enrolment``; others find it themselves
-            flagged = np.where(auto, u < mech.integration.enrolment, flagged)
-            model.flows["new_referrals_automatic"] += int((flagged & auto).sum())
-        return flagged
+            p = np.where(meets, c.sensitivity, c.false_positive)
+        else:
+            coop = mech.cooperation
+            informed = np.where(w.digital[pool], coop.informed_digital, coop.informed_other)
+            p = np.where(meets, coop.self_referral * informed, 0.0)
+            if regime.eligibility == "integration":
+                claimant = (w.ui_left[pool] > 0) | model.sa_claimant_households[w.household[pool]]
+                auto = meets & claimant
+                # claimants are enrolled with probability ``enrolment``; others find it alone
+                p = np.where(auto, mech.integration.enrolment, p)
+                model.flows["new_referrals_automatic"] += int((auto & (u < p)).sum())
+        return u < p, p
 
     # ------------------------------------------------------------ 2. delivery
     def _deliver(self, model, u: np.ndarray) -> None:
