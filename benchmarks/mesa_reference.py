@@ -55,6 +55,8 @@ COLUMNS = ("month", *(f"n_{s}" for s in STATE_NAMES), "n_workers", "n_labour_for
 #: runs with these overrides, and so does the engine when the two are compared
 REFERENCE_OVERRIDES = (
     "policy.case_management.enabled=false",
+    "policy.displacement.early_retirement=0.0",
+    "policy.displacement.severance_months_per_year=0.0",
     *(
         f"policy.programmes.{name}.enabled=false"
         for name in (

@@ -268,6 +268,28 @@ class CaseManagementConfig:
 
 
 @dataclass
+class DisplacementConfig:
+    """Support for displaced workers: severance and early retirement of older workers."""
+
+    severance_months_per_year: float = par(
+        "severance paid on losing a formal job, in months of wage per year of tenure",
+        lo=0.0,
+        hi=12.0,
+        unit="months of wage per year",
+    )
+    severance_max_months: float = par("cap on severance", lo=0.0, hi=60.0, unit="months of wage")
+    early_retirement_age: int = par(
+        "displaced formal workers from this age may retire early", lo=40, hi=75, unit="years"
+    )
+    early_retirement: float = prob(
+        "probability a displaced worker of that age takes early retirement", "probability"
+    )
+    early_pension_reduction: float = prob(
+        "reduction of the contributory pension for retiring early", "share"
+    )
+
+
+@dataclass
 class PensionConfig:
     replacement_rate: float = prob("contributory pension as a share of last wage", "share")
     min_contribution_months: int = par(
@@ -303,6 +325,7 @@ class PolicyConfig:
     social_assistance: SocialAssistanceConfig = sub(SocialAssistanceConfig)
     programmes: dict[str, ProgrammeConfig] = field(default_factory=dict)
     case_management: CaseManagementConfig = sub(CaseManagementConfig)
+    displacement: DisplacementConfig = sub(DisplacementConfig)
     pension: PensionConfig = sub(PensionConfig)
     admin: AdminConfig = sub(AdminConfig)
     poverty: PovertyConfig = sub(PovertyConfig)

@@ -130,7 +130,14 @@ TIMESERIES: dict[str, str] = {
     "poverty_headcount": "people (children included) below the line / people (FGT0)",
     "poverty_gap": "mean normalised shortfall below the line (FGT1)",
     "poverty_severity": "mean squared normalised shortfall (FGT2)",
-    "poverty_headcount_pre_transfer": "poverty headcount before social assistance",
+    "poverty_headcount_pre_transfer": "poverty headcount before income support (UI, social "
+    "assistance, programme stipends and cash)",
+    "income_support_coverage_poor": "people poor before transfers who live in a household "
+    "receiving income support / people poor before transfers",
+    "n_lifted_out_of_poverty": "people (children included) above the line only thanks to "
+    "income support",
+    "severance_paid": "severance paid by employers to formal job losers (not public spending)",
+    "new_early_retirements": "displaced older formal workers retiring early",
     "child_poverty_headcount": "children below the line / children",
     **{f"poverty_headcount_{g}": f"poverty headcount of people aged 15+, {g}" for g in _GROUPS},
     "earnings": "gross wages paid",
@@ -272,7 +279,7 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     )
     for key in model.columns:  # every other column is a flow tallied by a process (0 if none)
         value = r.get(key, f.get(key, 0))
-        r[key] = round(value) if key.startswith(COUNTS) else value
+        r[key] = round(value) if key.startswith(COUNTS) else float(value)
     return counts
 
 
@@ -320,6 +327,7 @@ RATE_KEYS = (
     "job_finding_rate",
     "benefit_coverage_unemployed",
     "income_support_coverage",
+    "income_support_coverage_poor",
 )
 SPEND_KEYS = (
     "spend_benefits",
@@ -344,6 +352,12 @@ def summarise(ts, cohorts: Cohorts, burn_in: int) -> dict:
         out[k] = float(post[k].mean())  # per month
     placements = float(post["new_placements"].sum())
     out["placements_per_month"] = placements / max(len(post), 1)
+    lifted = float(post["n_lifted_out_of_poverty"].mean())
+    support = float(
+        (post["spend_benefits"] + post["spend_stipends"] + post["spend_completion_cash"]).mean()
+    )
+    out["people_lifted_out_of_poverty"] = lifted
+    out["cost_per_person_lifted_out_of_poverty"] = support / lifted if lifted > 0 else 0.0
     out["cost_per_placement"] = (
         float(post["spend_almp"].sum() + post["spend_admin"].sum()) / placements
         if placements > 0
@@ -351,6 +365,33 @@ def summarise(ts, cohorts: Cohorts, burn_in: int) -> dict:
     )
     for k in PLACEMENT_WINDOWS:
         out[f"placement_rate_{k}m"] = cohorts.rate(k, burn_in)
+    exits = float(post["queue_exits"].sum())
+    out["mean_wait_months"] = float(post["queue_wait_months"].sum()) / exits if exits else 0.0
+    referrals = float(post["new_referrals"].sum())
+    out["regime"] = {
+        "referrals_per_month": referrals / max(len(post), 1),
+        "referrals_lost_share": float(post["new_referrals_lost"].sum()) / referrals
+        if referrals
+        else 0.0,
+        "duplicated_intakes_per_month": float(post["new_duplicated_intakes"].mean()),
+        "waiting_list": float(post["n_waiting"].mean()),
+        "caseload": float(post["caseload"].mean()),
+        "contact_rate": float(post["contact_rate"].mean()),
+        "sanctions_per_month": float(post["new_sanctions"].mean()),
+    }
+    programmes = [c[len("new_starts_") :] for c in ts.columns if c.startswith("new_starts_")]
+    out["programmes"] = {}
+    for name in programmes:
+        placed = float(post[f"new_placements_{name}"].sum())
+        spend = float(post[f"spend_{name}"].sum())
+        out["programmes"][name] = {
+            "participants": float(post[f"n_in_{name}"].mean()),
+            "starts_per_month": float(post[f"new_starts_{name}"].mean()),
+            "completions_per_month": float(post[f"new_completions_{name}"].mean()),
+            "placements_per_month": placed / max(len(post), 1),
+            "spend_per_month": spend / max(len(post), 1),
+            "cost_per_placement": spend / placed if placed else 0.0,
+        }
     out["by_life_stage"] = {
         g: {
             m: float(post[f"{m}_{g}"].mean())

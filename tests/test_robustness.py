@@ -13,6 +13,7 @@ from sim.model import LabourMarket
 from .conftest import small
 
 SHARES = (
+    "income_support_coverage_poor",
     "child_poverty_headcount",
     "ltu_share",
     "benefit_coverage_unemployed",

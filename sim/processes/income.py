@@ -92,6 +92,8 @@ class HouseholdIncome(Process):
         income = w.wage * net_share[state] + w.pension
         got, amount = model.programme_income  # stipends, public-works wages, completion cash
         income[got] += amount
+        laid_off, severance = model.severance
+        income[laid_off] += severance
         paid = model.ui_paid  # indices of UI recipients this month
         income[paid] += w.ui_amount[paid]
         wages_by_state = np.bincount(state, weights=w.wage, minlength=N_STATES)
@@ -116,7 +118,11 @@ class HouseholdIncome(Process):
         agency.tally("spend_sa", float(top_up.sum()))
         agency.tally("spend_admin_claims", n_claims * pol.admin.cost_per_claim_month)
         eq_income = (hh_income + top_up) / hh.equivalence
-        eq_pre = hh_income / hh.equivalence
+        # before income support: without UI, programme payments and social assistance
+        transfers = np.zeros(hh.n)
+        np.add.at(transfers, w.household[paid], w.ui_amount[paid])
+        np.add.at(transfers, w.household[got], amount)
+        eq_pre = np.maximum(hh_income - transfers, 0.0) / hh.equivalence
         self._poverty(model, eq_income, eq_pre, top_up > 0, hh_ui)
 
     def _poverty(self, model, eq_income, eq_pre, sa_paid, ui_paid_hh) -> None:
@@ -161,6 +167,11 @@ class HouseholdIncome(Process):
         r["benefit_coverage_unemployed"] = _share(float(supported.sum()), float(unemployed.size))
         hh_supported = sa_paid | ui_paid_hh
         r["income_support_coverage"] = _share(float(hh.persons[hh_supported].sum()), persons)
+        poor_pre = short_pre > 0
+        r["income_support_coverage_poor"] = _share(
+            float(hh.persons[poor_pre & hh_supported].sum()), float(hh.persons[poor_pre].sum())
+        )
+        r["n_lifted_out_of_poverty"] = float(hh.persons[poor_pre].sum() - hh.persons[poor].sum())
 
 
 def _share(num: float, den: float) -> float:

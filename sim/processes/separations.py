@@ -1,4 +1,9 @@
-"""Separations: employed workers lose their jobs at hazards by sector and formality."""
+"""Separations: employed workers lose their jobs at hazards by sector and formality.
+
+A formal job that ends pays severance by tenure (an employer's liability, counted as the
+worker's income, not public spending); displaced formal workers close to pension age may
+take early retirement with a reduced pension instead of searching.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +26,45 @@ class Separations(Process):
 
     def step(self, model) -> None:
         w, mv = model.workers, model.moves
+        model.severance = (np.zeros(0, np.intp), np.zeros(0))
         u = model.uniform(self.name)
         for st in (State.FORMAL, State.INFORMAL):
             hit = mv.free(st) & (
                 u < self.hazard[st][w.sector] * model.cfg.economy.separation_multiplier
             )
             idx = np.flatnonzero(hit)
+            if st == State.FORMAL and idx.size:
+                idx = self._displaced(
+                    model,
+                    idx,
+                    u[idx]
+                    / np.maximum(
+                        self.hazard[st][w.sector[idx]] * model.cfg.economy.separation_multiplier,
+                        1e-12,
+                    ),
+                )
             w.spell[idx] = 0
             mv.move(idx, State.UNEMPLOYED)
             model.flows["new_separations"] += idx.size
             model.flows[f"new_separations_{st.name.lower()}"] += idx.size
+
+    @staticmethod
+    def _displaced(model, idx: np.ndarray, again: np.ndarray) -> np.ndarray:
+        """Severance and early retirement for formal job losers; returns those who search.
+        ``again`` is each one's separation draw rescaled: uniform on [0, 1) again."""
+        w, d = model.workers, model.cfg.policy.displacement
+        pen = model.cfg.policy.pension
+        tenure_years = w.months_in_state[idx] / 12.0
+        months = np.minimum(d.severance_months_per_year * tenure_years, d.severance_max_months)
+        severance = months * w.wage[idx]
+        model.severance = (idx, severance)
+        model.flows["severance_paid"] += float(severance.sum())
+        early = (w.age[idx] >= d.early_retirement_age * 12) & (again < d.early_retirement)
+        retire = idx[early]
+        if retire.size:
+            contributed = w.contribution_months(64, retire) >= pen.min_contribution_months
+            full = pen.replacement_rate * w.wage[retire] * (1.0 - d.early_pension_reduction)
+            w.pension[retire] = np.where(contributed, full, pen.social_pension)
+            model.moves.move(retire, State.RETIRED)
+            model.flows["new_early_retirements"] += retire.size
+        return idx[~early]
