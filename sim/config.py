@@ -259,6 +259,14 @@ class CaseManagementConfig:
         hi=10.0,
         unit="log points",
     )
+    multi_channel: bool = flag(
+        "digitally literate clients not profiled high-risk are served online (self-service)"
+    )
+    online_contact: float = prob("monthly probability an online client uses the service")
+    online_effect: float = prob(
+        "effect of an online contact relative to a meeting with a counsellor", "ratio"
+    )
+    online_cost: float = par("cost of an online contact", lo=0.0, unit="currency")
     sanction_after: int = par(
         "consecutive monitored failures to search before a sanction", lo=1, hi=12, unit="months"
     )

@@ -57,7 +57,8 @@ class LabourMarket(mesa.Model):
         self.flows: defaultdict[str, float] = defaultdict(float)
         self.sa_claimant_households = np.zeros(self.households.n, dtype=np.bool_)
         self.last_spend_benefits = 0.0
-        self.contacted = np.zeros(0, dtype=np.intp)  # clients who met a counsellor this month
+        self.contacted = np.zeros(0, dtype=np.intp)  # clients in contact this month (sorted)
+        self.contact_scale = np.zeros(0)  # 1 for a counsellor meeting, less online
         self.severance = (np.zeros(0, np.intp), np.zeros(0))  # (job losers, amounts) this month
         self.record: dict[str, float] = {}
         self.initial_stocks = np.bincount(self.workers.state, minlength=N_STATES)

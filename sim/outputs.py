@@ -103,7 +103,8 @@ TIMESERIES: dict[str, str] = {
     "n_clients": "registered unemployed clients at the start of the month",
     "counsellors": "counsellors employed (full-time equivalents)",
     "caseload": "clients per counsellor",
-    "new_contacts": "counsellor meetings held",
+    "new_contacts": "contacts with clients (counsellor meetings and online)",
+    "new_contacts_online": "online self-service contacts",
     "contact_rate": "meetings / clients",
     "new_action_plans": "individual action plans agreed (first meetings)",
     "new_sanctions": "benefit sanctions imposed (consecutive failures to search)",
@@ -251,7 +252,8 @@ def finish_month(model: LabourMarket) -> np.ndarray:
         agency.month["spend_admin_claims"]
         + service.month["spend_admin_referrals"]
         + service.month["spend_admin_intakes"]
-        + service.month["spend_admicounsellors"]
+        + service.month["spend_admin_counsellors"]
+        + service.month["spend_admin_online"]
         + provider.month["spend_admin_intakes"]
     )
     r["caseload"] = _share(f.get("n_clients", 0), f.get("counsellors", 0.0))

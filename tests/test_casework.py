@@ -17,8 +17,9 @@ def _run(*overrides, size=6000, months=48):
 
 
 def test_more_counsellors_mean_more_contacts_and_faster_placement():
-    few, _ = _run("policy.case_management.counsellors_per_1000=0.05")
-    many, _ = _run("policy.case_management.counsellors_per_1000=1.0")
+    face = "policy.case_management.multi_channel=false"  # counsellors only
+    few, _ = _run(face, "policy.case_management.counsellors_per_1000=0.05")
+    many, _ = _run(face, "policy.case_management.counsellors_per_1000=1.0")
     post = slice(12, None)
     assert few.caseload[post].mean() > 3 * many.caseload[post].mean()
     assert many.contact_rate[post].mean() > 0.95 > few.contact_rate[post].mean()
@@ -72,3 +73,15 @@ def test_no_case_management_means_no_contacts():
     ts, _ = _run("policy.case_management.enabled=false", months=24)
     assert ts.new_contacts.sum() == 0 and ts.new_registrations.sum() == 0
     assert ts.new_sanctions.sum() == 0
+
+
+def test_online_channel_serves_the_digitally_literate_and_frees_counsellors():
+    face, _ = _run("policy.case_management.multi_channel=false")
+    multi, m = _run("policy.case_management.multi_channel=true")
+    assert face.new_contacts_online.sum() == 0 and multi.new_contacts_online.sum() > 0
+    # counsellors' capacity is the same; self-service adds contacts on top
+    post = slice(12, None)
+    assert multi.contact_rate[post].mean() > face.contact_rate[post].mean()
+    # nobody without digital literacy is served online
+    online = m.contact_scale < 1
+    assert m.workers.digital[m.contacted[online]].all()

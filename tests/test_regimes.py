@@ -213,6 +213,7 @@ def test_budget_identity_every_month():
         + ts.new_intakes * cfg.regime.queue.intake_cost
         + ts.new_registrations * cm.intake_cost
         + ts.counsellors * cm.counsellor_cost
+        + ts.new_contacts_online * cm.online_cost
     )
     np.testing.assert_allclose(ts.spend_admin, admin)
 

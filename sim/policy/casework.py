@@ -12,9 +12,12 @@
   experience), the same terms vacancies weigh when they hire.
 * **counsellor contacts**: counsellors hold ``contacts_per_counsellor`` meetings a month;
   clients profiled high-risk are seen first, the rest share what capacity is left. So the
-  caseload sets contact frequency. A meeting raises search effort and the hiring weight of
-  that month's application (intermediation), and the first one agrees an individual action
-  plan with mutual obligations.
+  caseload sets contact frequency. With ``multi_channel``, digitally literate clients not
+  profiled high-risk self-serve online instead (``online_contact`` a month, at
+  ``online_cost``, with ``online_effect`` of a meeting's effect): digital literacy decides
+  who can use the online channel, and it serves them less well. A contact raises search
+  effort and the hiring weight of that month's application (intermediation), and the first
+  one agrees an individual action plan with mutual obligations.
 
 ``Monitoring`` runs after job search: a client with an action plan who met a counsellor
 and did not search gets a strike; ``sanction_after`` consecutive strikes suspend the
@@ -52,6 +55,7 @@ class CaseManagement(Process):
         w, mv, cfg = model.workers, model.moves, model.cfg
         cm = cfg.policy.case_management
         model.contacted = np.zeros(0, dtype=np.intp)
+        model.contact_scale = np.zeros(0)
         model.contacted_had_plan = np.zeros(0, dtype=bool)
         # cases close when the job-seeking spell ends (any state other than U or T)
         closed = (w.registered != UNDECIDED) & ~(
@@ -74,13 +78,21 @@ class CaseManagement(Process):
             counsellors = max(counsellors, clients.size / cm.max_caseload)
         capacity = counsellors * cm.contacts_per_counsellor
         high = self._high_risk(model, clients)
+        # multi-channel: the digitally literate who are not high-risk self-serve online, which
+        # leaves the counsellors' capacity to those who cannot (segmentation, section 3)
+        online = cm.multi_channel & w.digital[clients] & ~high
         p_high = rules.contact_probability(int(high.sum()), counsellors, cm.contacts_per_counsellor)
         left = max(capacity - p_high * high.sum(), 0.0)
-        low_n = int((~high).sum())
+        low_n = int((~high & ~online).sum())
         p_low = min(1.0, left / low_n) if low_n else 0.0
-        p = np.where(high, p_high, p_low)
-        met = clients[u[clients] < p]
+        p = np.where(high, p_high, np.where(online, cm.online_contact, p_low))
+        seen = u[clients] < p
+        met = clients[seen]
         model.contacted = met
+        model.contact_scale = np.where(online[seen], cm.online_effect, 1.0)
+        n_online = int((online & seen).sum())
+        model.flows["new_contacts_online"] += n_online
+        model.employment_service.tally("spend_admin_online", n_online * cm.online_cost)
         model.contacted_had_plan = w.iap[met].copy()  # obligations apply from the next meeting
         first = met[~model.contacted_had_plan]
         w.iap[first] = True
@@ -90,7 +102,7 @@ class CaseManagement(Process):
         f["new_contacts"] += met.size
         f["new_action_plans"] += first.size
         service = model.employment_service
-        service.tally("spend_admicounsellors", counsellors * cm.counsellor_cost)
+        service.tally("spend_admin_counsellors", counsellors * cm.counsellor_cost)
 
     def _register(self, model, u: np.ndarray) -> np.ndarray:
         """Open cases for new job seekers; return those who registered by the draw."""

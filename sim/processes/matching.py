@@ -42,7 +42,9 @@ class Matching(Process):
         log_weight -= h.scarring * w.spell[a]
         gain = model.cfg.policy.case_management.contact_match_gain
         if model.contacted.size and gain > 0:
-            log_weight += gain * np.isin(a, model.contacted, assume_unique=True)
+            pos = np.minimum(np.searchsorted(model.contacted, a), model.contacted.size - 1)
+            met = model.contacted[pos] == a
+            log_weight += np.where(met, gain * model.contact_scale[pos], 0.0)
         # programmes: intermediation, and wage-subsidy vouchers for formal vacancies
         t, prog = model.programme_table, w.programme[a]
         log_weight += t.bonus_of[prog] * (~t.formal_only_bonus[prog] | v_formal)

@@ -31,8 +31,11 @@ class JobSearch(Process):
         e *= model.programme_table.lock_in_of[w.programme[seekers]]
         gain = model.cfg.policy.case_management.contact_effort_gain
         if model.contacted.size and gain > 0:
-            met = np.isin(seekers, model.contacted, assume_unique=True)
-            e[met] = np.minimum(e[met] * (1.0 + gain), 1.0)
+            pos = np.searchsorted(model.contacted, seekers)
+            pos = np.minimum(pos, model.contacted.size - 1)
+            met = model.contacted[pos] == seekers
+            scale = model.contact_scale[pos[met]]
+            e[met] = np.minimum(e[met] * (1.0 + gain * scale), 1.0)
         # on-the-job search: informal workers whose draw is below their effort (thinned)
         on_job = np.flatnonzero(u < s.effort_informal)
         on_job = on_job[(mv.state0[on_job] == State.INFORMAL) & ~mv.moved[on_job]]
