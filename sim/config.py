@@ -493,6 +493,13 @@ def validate(cfg: Config) -> Config:
             f"policy.programmes.{name}.min_age = "
             f"{prog.min_age} is not allowed: must be <= max_age = {prog.max_age}",
         )
+    fin = cfg.regime.mechanisms.financing
+    _require(
+        len(fin.reimbursement_from) == len(fin.reimbursement_rate)
+        and list(fin.reimbursement_from) == sorted(fin.reimbursement_from),
+        f"regime.mechanisms.financing.reimbursement_from = {fin.reimbursement_from} is not "
+        f"allowed: must be ascending, one entry per reimbursement_rate",
+    )
     ui = pol.unemployment_insurance
     _require(
         ui.min_contribution_months <= ui.window_months,

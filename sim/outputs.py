@@ -145,6 +145,8 @@ TIMESERIES: dict[str, str] = {
     "revenue_contributions": "social-insurance contributions collected",
     "spend_ui": "unemployment insurance paid",
     "spend_sa": "social assistance paid",
+    "spend_ui_local": "UI cost left to the local service after central reimbursement (Danish "
+    "rule; 0 when off)",
     "spend_benefits": "income support paid (UI + SA)",
     "spend_pensions": "pensions paid (reported, not in spend_total)",
     "spend_almp": "active labour market programmes: providers, stipends and public-works wages, "
@@ -243,6 +245,7 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     r["spend_ui"] = agency.month["spend_ui"]
     r["spend_sa"] = agency.month["spend_sa"]
     r["spend_benefits"] = r["spend_ui"] + r["spend_sa"]
+    r["spend_ui_local"] = r["spend_ui"] - agency.month["spend_ui_central"]
     r["spend_almp"] = (
         f.get("spend_programmes", 0.0)
         + f.get("spend_completion_cash", 0.0)

@@ -226,3 +226,13 @@ def test_mid_run_regime_switch_is_a_dated_value():
     assert ts.new_referrals_lost[ts.month < 24].sum() > 0
     assert ts.new_referrals_lost[ts.month >= 25].sum() == 0
     assert (ts.params_version == (ts.month >= 24)).all()
+
+
+def test_danish_rule_leaves_part_of_benefit_costs_to_the_local_service():
+    on, _ = _run("regime.mechanisms.financing.reimbursement=true")
+    off, _ = _run("regime.mechanisms.financing.reimbursement=false")
+    assert off.spend_ui_local.sum() == 0
+    post = on.month >= 6
+    share = on.spend_ui_local[post].sum() / on.spend_ui[post].sum()
+    assert 0.2 < share < 0.6  # 20-60% left locally with rates of 80/40/20%
+    _queue_identity(on)  # reordering the waiting list keeps its accounting

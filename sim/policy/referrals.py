@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..process import Process
+from ..processes.income import reimbursement_rate
 from ..states import State
 from .financing import Financing
 
@@ -201,7 +202,7 @@ class Referrals(Process):
             mine = waiting[prog == k]
             if mine.size == 0 or not t.enabled[k]:
                 continue
-            order = np.lexsort((mine, w.waiting_since[mine]))  # first come, first served
+            order = self._order(model, mine)
             room = self.financing.places(model, k, mine.size, int(participants[k]))
             admitted = mine[order[:room]]
             self._exit(model, admitted, month)
@@ -215,6 +216,16 @@ class Referrals(Process):
             f["new_programme_starts"] += admitted.size
             f["n_waiting"] += mine.size - admitted.size
         self.financing.end_month(model)
+
+    @staticmethod
+    def _order(model, mine: np.ndarray) -> np.ndarray:
+        """First come, first served; under the Danish rule the local service first admits
+        those whose benefits it pays most of (lowest central reimbursement), then by arrival."""
+        w = model.workers
+        if model.cfg.regime.mechanisms.financing.reimbursement:
+            rate = reimbursement_rate(model, w.spell[mine])
+            return np.lexsort((mine, w.waiting_since[mine], rate))
+        return np.lexsort((mine, w.waiting_since[mine]))
 
     @staticmethod
     def _exit(model, idx: np.ndarray, month: int) -> None:

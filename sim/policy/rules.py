@@ -50,3 +50,12 @@ def contact_probability(
     if max_caseload > 0:
         counsellors = max(counsellors, clients / max_caseload)
     return float(min(1.0, counsellors * contacts_per_counsellor / clients))
+
+
+def reimbursement_rate(spell_months, steps_from, rates) -> np.ndarray:
+    """Denmark's "decentralised centralisation": the central government reimburses the local
+    service a share of a client's benefit that falls as the spell lengthens; ``rates[i]``
+    applies from ``steps_from[i]`` months of spell."""
+    spell = np.asarray(spell_months)
+    step = np.searchsorted(np.asarray(steps_from, dtype=float), spell, side="right") - 1
+    return np.asarray(rates, dtype=float)[np.maximum(step, 0)]

@@ -122,6 +122,19 @@ class FinancingMechanisms:
     year_months: int = par(
         "cooperation: months in a budget year (caps reset)", lo=1, hi=24, unit="months"
     )
+    reimbursement: bool = flag(
+        "Danish rule: central government reimburses the local service's benefit costs at a "
+        "rate that falls as the client's spell lengthens"
+    )
+    reimbursement_from: list[float] = par(
+        "spell (months) from which each reimbursement rate applies, ascending",
+        lo=0.0,
+        hi=600.0,
+        unit="months",
+    )
+    reimbursement_rate: list[float] = par(
+        "central reimbursement rate for each step", lo=0.0, hi=1.0, unit="share"
+    )
 
 
 @dataclass

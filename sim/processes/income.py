@@ -13,6 +13,14 @@ from ..process import Process
 from ..states import N_STATES, SEX_NAMES, LifeStage, State, life_stage
 
 
+def reimbursement_rate(model, spell: np.ndarray) -> np.ndarray:
+    """Central share of clients' benefit costs under the configured financing."""
+    fin = model.cfg.regime.mechanisms.financing
+    if not fin.reimbursement:
+        return np.ones(spell.size)
+    return rules.reimbursement_rate(spell, fin.reimbursement_from, fin.reimbursement_rate)
+
+
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     """Exact lower weighted median of non-negative ``values`` with frequency ``weights``.
 
@@ -72,6 +80,8 @@ class UnemploymentInsurance(Process):
         n_paid = paid.size
         agency.tally("ui_recipients", n_paid)
         agency.tally("spend_ui", float(w.ui_amount[paid].sum(dtype=np.float64)))
+        rate = reimbursement_rate(model, w.spell[paid])
+        agency.tally("spend_ui_central", float((w.ui_amount[paid] * rate).sum()))
         agency.tally("spend_admin_claims", n_paid * model.cfg.policy.admin.cost_per_claim_month)
 
 
