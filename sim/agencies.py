@@ -48,10 +48,6 @@ class EmploymentService(Institution):
 
 
 class TrainingProvider(Institution):
-    """Runs training courses; ``seats`` caps participants (0 = no cap)."""
+    """Runs programmes: intakes of referred people (places and money: sim.policy)."""
 
     kind = "training_provider"
-
-    def __init__(self, model: mesa.Model, name: str, seats: int = 0) -> None:
-        super().__init__(model, name)
-        self.seats = seats

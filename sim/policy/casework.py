@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..process import Process
-from ..states import LastJob, State, life_stage
+from ..states import JOB_SEEKER, LastJob, State, life_stage
 from . import rules
 
 UNDECIDED, OPEN, NO_CASE = 0, 1, 2
@@ -57,10 +57,8 @@ class CaseManagement(Process):
         model.contacted = np.zeros(0, dtype=np.intp)
         model.contact_scale = np.zeros(0)
         model.contacted_had_plan = np.zeros(0, dtype=bool)
-        # cases close when the job-seeking spell ends (any state other than U or T)
-        closed = (w.registered != UNDECIDED) & ~(
-            (w.state == State.UNEMPLOYED) | (w.state == State.TRAINING)
-        )
+        # cases close when the job-seeking spell ends (unemployment, training, public works)
+        closed = (w.registered != UNDECIDED) & ~JOB_SEEKER[w.state]
         w.registered[closed] = UNDECIDED
         w.iap[closed] = False
         w.strikes[closed] = 0
