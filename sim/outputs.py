@@ -60,7 +60,7 @@ TIMESERIES: dict[str, str] = {
     "new_separations_formal": "formal job losses",
     "new_separations_informal": "informal job losses",
     "new_spells": "job-seeking spells started (entries to unemployment, training or public "
-                  "works from outside job search)",
+    "works from outside job search)",
     "applicants": "applications sent (one per active searcher)",
     "vacancies": "vacancies posted",
     "vacancies_formal": "formal vacancies posted",
@@ -146,6 +146,13 @@ TIMESERIES: dict[str, str] = {
     "spend_ui_local": "UI cost left to the local service after central reimbursement (Danish "
     "rule; 0 when off)",
     "spend_benefits": "income support paid (UI + SA)",
+    "spend_benefit_agency": "benefit agency: income support and claims administration",
+    "spend_employment_service": "employment service: registrations, referrals, counsellors, "
+    "online service",
+    "spend_providers": "programme providers: programmes and their intakes",
+    "n_participants_claimants": "programme participants receiving UI or social assistance",
+    "n_participants_non_claimants": "programme participants without benefits",
+    **{f"n_participants_{g}": f"programme participants, {g}" for g in LIFE_STAGE_NAMES},
     "spend_pensions": "pensions paid (reported, not in spend_total)",
     "spend_almp": "active labour market programmes: providers, stipends and public-works wages, "
     "completion cash, wage subsidies",
@@ -264,9 +271,21 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     model.last_spend_benefits = r["spend_benefits"]
     r["mean_wait_months"] = _share(f.get("queue_wait_months", 0.0), f.get("queue_exits", 0))
     t = model.programme_table
-    enrolled = np.bincount(w.programme[w.programme >= 0].astype(np.intp), minlength=t.n)
+    taking_part = np.flatnonzero(w.programme >= 0)
+    enrolled = np.bincount(w.programme[taking_part].astype(np.intp), minlength=t.n)
     for k, name in enumerate(t.names):
         r[f"n_in_{name}"] = int(enrolled[k])
+    claimant = (w.ui_left[taking_part] > 0) | model.sa_claimant_households[w.household[taking_part]]
+    r["n_participants_claimants"] = int(claimant.sum())
+    r["n_participants_non_claimants"] = int((~claimant).sum())
+    stages = np.bincount(life_stage(w.age[taking_part]), minlength=len(LIFE_STAGE_NAMES))
+    for i, g in enumerate(LIFE_STAGE_NAMES):
+        r[f"n_participants_{g}"] = int(stages[i])
+    r["spend_benefit_agency"] = r["spend_benefits"] + agency.month["spend_admin_claims"]
+    r["spend_employment_service"] = sum(
+        v for k, v in service.month.items() if k.startswith("spend_")
+    )
+    r["spend_providers"] = r["spend_almp"] + provider.month["spend_admin_intakes"]
 
     r["unemployment_rate"] = _share(unemployed, labour_force)
     r["informality_rate"] = _share(int(stocks[State.INFORMAL]), employed)

@@ -17,8 +17,9 @@ def _run(*overrides, size=6000, months=48):
 
 
 def test_early_retirement_takes_displaced_older_workers_out_of_search():
-    on, m = _run("policy.displacement.early_retirement=1.0",
-                 "policy.displacement.early_retirement_age=55")
+    on, m = _run(
+        "policy.displacement.early_retirement=1.0", "policy.displacement.early_retirement_age=55"
+    )
     off, _ = _run("policy.displacement.early_retirement=0.0")
     assert on.new_early_retirements.sum() > 20 and off.new_early_retirements.sum() == 0
     w = m.workers
@@ -33,8 +34,9 @@ def test_severance_follows_tenure_and_is_not_public_spending():
     paid, _ = _run("policy.displacement.severance_months_per_year=1.0")
     none, _ = _run("policy.displacement.severance_months_per_year=0.0")
     assert paid.severance_paid.sum() > 0 and none.severance_paid.sum() == 0
-    np.testing.assert_allclose(paid.spend_total, paid.spend_benefits + paid.spend_almp
-                               + paid.spend_admin)
+    np.testing.assert_allclose(
+        paid.spend_total, paid.spend_benefits + paid.spend_almp + paid.spend_admin
+    )
 
 
 def test_income_support_lifts_people_out_of_poverty():

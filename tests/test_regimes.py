@@ -216,6 +216,22 @@ def test_budget_identity_every_month():
         + ts.new_contacts_online * cm.online_cost
     )
     np.testing.assert_allclose(ts.spend_admin, admin)
+    # spending by institution adds up to the total; participation breakdowns add up
+    np.testing.assert_allclose(
+        ts.spend_benefit_agency + ts.spend_employment_service + ts.spend_providers,
+        ts.spend_total,
+    )
+    in_programmes = sum(ts[f"n_in_{n}"] for n in t.names)
+    np.testing.assert_array_equal(
+        ts.n_participants_claimants + ts.n_participants_non_claimants, in_programmes
+    )
+    np.testing.assert_array_equal(
+        ts.n_participants_youth
+        + ts.n_participants_prime
+        + ts.n_participants_older
+        + ts.n_participants_pension,
+        in_programmes,
+    )
 
 
 def test_mid_run_regime_switch_is_a_dated_value():
