@@ -19,7 +19,6 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m sim hydra.run.dir=results/demo
-	@echo "run directory: results/demo"
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
