@@ -130,20 +130,13 @@ class Referrals(Process):
 
     # ------------------------------------------------------------ 2. delivery
     def _deliver(self, model, u: np.ndarray) -> None:
-        w, mv, cfg, t, month = (
-            model.workers,
-            model.moves,
-            model.cfg,
-            model.programme_table,
-            model.month,
-        )
+        w, cfg, month = model.workers, model.cfg, model.month
         due = np.flatnonzero(w.referral_due == month)
         if due.size == 0:
             return
         w.referral_due[due] = NONE
         prog = w.referral_prog[due].astype(np.intp)
-        base = np.where(t.informal_target[prog], State.INFORMAL, State.UNEMPLOYED)
-        still = (mv.state0[due] == base) & ~mv.moved[due]
+        still = self._still_there(model, due, prog)
         model.flows["new_referrals_lapsed"] += int((~still).sum())  # left the target state first
         w.referral_prog[due[~still]] = NONE
         due = due[still]
@@ -180,8 +173,7 @@ class Referrals(Process):
         f = model.flows
         waiting = np.flatnonzero(w.waiting_since != NONE)
         prog = w.referral_prog[waiting].astype(np.intp)
-        base = np.where(t.informal_target[prog], State.INFORMAL, State.UNEMPLOYED)
-        gone = (w.state[waiting] != base) | mv.moved[waiting]
+        gone = ~self._still_there(model, waiting, prog)
         # people who joined this month cannot give up before their first month of waiting
         abandon = (
             ~gone & (w.waiting_since[waiting] < month) & (u[waiting] < cfg.regime.queue.abandon)
@@ -216,6 +208,14 @@ class Referrals(Process):
             f["new_programme_starts"] += admitted.size
             f["n_waiting"] += mine.size - admitted.size
         self.financing.end_month(model)
+
+    @staticmethod
+    def _still_there(model, idx: np.ndarray, prog: np.ndarray) -> np.ndarray:
+        """Whether people are, unmoved this month, in the state their programme serves."""
+        base = np.where(
+            model.programme_table.informal_target[prog], State.INFORMAL, State.UNEMPLOYED
+        )
+        return (model.moves.state0[idx] == base) & ~model.moves.moved[idx]
 
     @staticmethod
     def _order(model, mine: np.ndarray) -> np.ndarray:
