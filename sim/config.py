@@ -276,6 +276,47 @@ class CaseManagementConfig:
 
 
 @dataclass
+class InformalCoverageConfig:
+    """Extending protection to informal workers (policy brief, section 6): the two tracks and
+    the contribution staircase."""
+
+    track: str = field(
+        default=REQUIRED,
+        metadata={
+            "doc": "none; formalisation (extension through formalisation: a subsidy that speeds "
+            "formalisation); independent (extension independent of status: assistance for "
+            "informal job losers)",
+            "choices": ("none", "formalisation", "independent"),
+        },
+    )
+    formalisation_boost: float = par(
+        "formalisation track: multiplier on the formalisation hazard",
+        lo=1.0,
+        hi=20.0,
+        unit="ratio",
+    )
+    formalisation_subsidy: float = par(
+        "formalisation track: one-off public subsidy per job formalised",
+        lo=0.0,
+        unit="currency",
+    )
+    assistance: float = par(
+        "independent track: monthly assistance to informal job losers",
+        lo=0.0,
+        unit="currency/month",
+    )
+    assistance_months: int = par(
+        "independent track: months of assistance", lo=0, hi=60, unit="months"
+    )
+    staircase: bool = flag(
+        "informal workers may contribute voluntarily at a reduced rate, building a record that "
+        "qualifies them for unemployment insurance"
+    )
+    staircase_rate: float = prob("reduced contribution rate on informal earnings", "share")
+    staircase_takeup: float = prob("monthly probability an informal worker contributes")
+
+
+@dataclass
 class DisplacementConfig:
     """Support for displaced workers: severance and early retirement of older workers."""
 
@@ -334,6 +375,7 @@ class PolicyConfig:
     programmes: dict[str, ProgrammeConfig] = field(default_factory=dict)
     case_management: CaseManagementConfig = sub(CaseManagementConfig)
     displacement: DisplacementConfig = sub(DisplacementConfig)
+    informal_coverage: InformalCoverageConfig = sub(InformalCoverageConfig)
     pension: PensionConfig = sub(PensionConfig)
     admin: AdminConfig = sub(AdminConfig)
     poverty: PovertyConfig = sub(PovertyConfig)

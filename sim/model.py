@@ -59,7 +59,10 @@ class LabourMarket(mesa.Model):
         self.last_spend_benefits = 0.0
         self.contacted = np.zeros(0, dtype=np.intp)  # clients in contact this month (sorted)
         self.contact_scale = np.zeros(0)  # 1 for a counsellor meeting, less online
-        self.severance = (np.zeros(0, np.intp), np.zeros(0))  # (job losers, amounts) this month
+        self.severance = (np.zeros(0, np.intp), np.zeros(0))
+        self.voluntary = np.zeros(
+            0, np.intp
+        )  # informal workers contributing this month  # (job losers, amounts) this month
         self.record: dict[str, float] = {}
         self.initial_stocks = np.bincount(self.workers.state, minlength=N_STATES)
         self._transitions: list[tuple[int, np.ndarray]] = []

@@ -137,6 +137,9 @@ TIMESERIES: dict[str, str] = {
     "income support",
     "severance_paid": "severance paid by employers to formal job losers (not public spending)",
     "new_early_retirements": "displaced older formal workers retiring early",
+    "new_assistance_claims": "informal job losers granted assistance (independent track)",
+    "n_voluntary_contributors": "informal workers contributing on the staircase this month",
+    "spend_formalisation_subsidy": "subsidies paid for jobs formalised (formalisation track)",
     "child_poverty_headcount": "children below the line / children",
     **{f"poverty_headcount_{g}": f"poverty headcount of people aged 15+, {g}" for g in _GROUPS},
     "earnings": "gross wages paid",
@@ -146,7 +149,8 @@ TIMESERIES: dict[str, str] = {
     "spend_ui_local": "UI cost left to the local service after central reimbursement (Danish "
     "rule; 0 when off)",
     "spend_benefits": "income support paid (UI + SA)",
-    "spend_benefit_agency": "benefit agency: income support and claims administration",
+    "spend_benefit_agency": "benefit agency: income support, claims administration and "
+    "formalisation subsidies",
     "spend_employment_service": "employment service: registrations, referrals, counsellors, "
     "online service",
     "spend_providers": "programme providers: programmes and their intakes",
@@ -161,7 +165,7 @@ TIMESERIES: dict[str, str] = {
     "spend_completion_cash": "cash paid on completing a programme (conditional transfers)",
     "spend_wage_subsidies": "wage subsidies paid to employers",
     "spend_admin": "administration (benefit claims, intakes and referrals)",
-    "spend_total": "spend_benefits + spend_almp + spend_admin",
+    "spend_total": "spend_benefits + spend_almp + spend_admin + spend_formalisation_subsidy",
     "net_fiscal_cost": "spend_total - revenue_contributions",
 }
 
@@ -266,7 +270,12 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     )
     r["caseload"] = _share(f.get("n_clients", 0), f.get("counsellors", 0.0))
     r["contact_rate"] = _share(f.get("new_contacts", 0), f.get("n_clients", 0))
-    r["spend_total"] = r["spend_benefits"] + r["spend_almp"] + r["spend_admin"]
+    r["spend_total"] = (
+        r["spend_benefits"]
+        + r["spend_almp"]
+        + r["spend_admin"]
+        + f.get("spend_formalisation_subsidy", 0.0)
+    )
     r["net_fiscal_cost"] = r["spend_total"] - f.get("revenue_contributions", 0.0)
     model.last_spend_benefits = r["spend_benefits"]
     r["mean_wait_months"] = _share(f.get("queue_wait_months", 0.0), f.get("queue_exits", 0))
@@ -281,7 +290,11 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     stages = np.bincount(life_stage(w.age[taking_part]), minlength=len(LIFE_STAGE_NAMES))
     for i, g in enumerate(LIFE_STAGE_NAMES):
         r[f"n_participants_{g}"] = int(stages[i])
-    r["spend_benefit_agency"] = r["spend_benefits"] + agency.month["spend_admin_claims"]
+    r["spend_benefit_agency"] = (
+        r["spend_benefits"]
+        + agency.month["spend_admin_claims"]
+        + f.get("spend_formalisation_subsidy", 0.0)
+    )
     r["spend_employment_service"] = sum(
         v for k, v in service.month.items() if k.startswith("spend_")
     )

@@ -66,7 +66,10 @@ def test_transitions_table_matches_flows(run):
 def test_spending_is_sum_of_parts(run):
     _, ts, _ = run
     np.testing.assert_allclose(ts.spend_benefits, ts.spend_ui + ts.spend_sa)
-    np.testing.assert_allclose(ts.spend_total, ts.spend_benefits + ts.spend_almp + ts.spend_admin)
+    np.testing.assert_allclose(
+        ts.spend_total,
+        ts.spend_benefits + ts.spend_almp + ts.spend_admin + ts.spend_formalisation_subsidy,
+    )
     np.testing.assert_allclose(ts.net_fiscal_cost, ts.spend_total - ts.revenue_contributions)
 
 

@@ -47,3 +47,41 @@ def test_income_support_lifts_people_out_of_poverty():
     none, _ = _run("policy=no_benefits")
     assert none.n_lifted_out_of_poverty.sum() == 0
     assert (none.poverty_headcount == none.poverty_headcount_pre_transfer).all()
+
+
+def test_formalisation_track_speeds_formalisation_at_a_price():
+    none, _ = _run("policy.informal_coverage.track=none")
+    track, _ = _run(
+        "policy.informal_coverage.track=formalisation",
+        "policy.informal_coverage.formalisation_boost=4.0",
+    )
+    assert track.new_formalisations.sum() > 1.5 * none.new_formalisations.sum()
+    assert track.informality_rate[24:].mean() < none.informality_rate[24:].mean()
+    assert none.spend_formalisation_subsidy.sum() == 0
+    np.testing.assert_allclose(track.spend_formalisation_subsidy, track.new_formalisations * 300.0)
+
+
+def test_independent_track_pays_informal_job_losers():
+    none, _ = _run("policy.informal_coverage.track=none")
+    track, _ = _run("policy.informal_coverage.track=independent")
+    assert none.new_assistance_claims.sum() == 0
+    assert track.new_assistance_claims.sum() > 100
+    assert track.spend_ui.sum() > none.spend_ui.sum()
+    assert (
+        track.benefit_coverage_unemployed[12:].mean() > none.benefit_coverage_unemployed[12:].mean()
+    )
+
+
+def test_contribution_staircase_builds_records_that_qualify_informal_workers():
+    off, _ = _run("policy.informal_coverage.staircase=false")
+    on, m = _run(
+        "policy.informal_coverage.staircase=true",
+        "policy.informal_coverage.staircase_takeup=1.0",
+        "policy.unemployment_insurance.min_contribution_months=6",
+    )
+    assert off.n_voluntary_contributors.sum() == 0 and on.n_voluntary_contributors.sum() > 0
+    assert on.revenue_contributions.sum() > off.revenue_contributions.sum()
+    w = m.workers
+    informal = w.state == State.INFORMAL
+    assert (w.contribution_months(24)[informal] > 0).mean() > 0.5  # records build up
+    assert on.new_ui_claims.sum() > off.new_ui_claims.sum()

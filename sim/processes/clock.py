@@ -22,3 +22,5 @@ class Clock(Process):
         w.spell[~seeking] = 0
         w.contrib <<= np.uint64(1)
         w.contrib |= (state == State.FORMAL).astype(np.uint64)
+        voluntary = model.voluntary[w.state[model.voluntary] == State.INFORMAL]
+        w.contrib[voluntary] |= np.uint64(1)  # the contribution staircase

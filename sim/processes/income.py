@@ -59,8 +59,14 @@ class UnemploymentInsurance(Process):
     def step(self, model) -> None:
         w, mv, ui = model.workers, model.moves, model.cfg.policy.unemployment_insurance
         state = w.state
-        # entitlement is assessed when a formal job ends in unemployment
-        lost = np.flatnonzero(mv.moved & mv.was(State.FORMAL) & (state == State.UNEMPLOYED))
+        # entitlement is assessed when a job ends in unemployment: a formal one, or an
+        # informal one under the contribution staircase (the record decides)
+        ic = model.cfg.policy.informal_coverage
+        lost_job = mv.moved & (state == State.UNEMPLOYED)
+        from_informal = np.flatnonzero(lost_job & mv.was(State.INFORMAL))
+        lost = np.flatnonzero(lost_job & mv.was(State.FORMAL))
+        if ic.staircase:
+            lost = np.union1d(lost, from_informal)
         if ui.enabled and lost.size:
             months = w.contribution_months(ui.window_months, lost)
             new = lost[rules.ui_qualifies(months, ui.min_contribution_months)]
@@ -69,6 +75,12 @@ class UnemploymentInsurance(Process):
                 w.wage[new], ui.replacement_rate, ui.floor, ui.ceiling
             )
             model.flows["new_ui_claims"] += new.size
+        if ic.track == "independent" and ic.assistance_months > 0:
+            # extension independent of status: assistance for informal job losers without UI
+            helped = from_informal[w.ui_left[from_informal] == 0]
+            w.ui_left[helped] = ic.assistance_months
+            w.ui_amount[helped] = ic.assistance
+            model.flows["new_assistance_claims"] += helped.size
         seeking = (state == State.UNEMPLOYED) | (state == State.TRAINING)
         entitled = np.flatnonzero(seeking & (w.ui_left > 0))
         w.ui_left[entitled] -= 1  # a sanction suspends payment; the entitlement still runs
@@ -111,6 +123,12 @@ class HouseholdIncome(Process):
         model.flows["revenue_contributions"] += formal_wages * ui.contribution_rate
         model.flows["spend_pensions"] += float(w.pension.sum(dtype=np.float64))
         model.flows["earnings"] += formal_wages + float(wages_by_state[State.INFORMAL])
+        voluntary = model.voluntary[state[model.voluntary] == State.INFORMAL]
+        if voluntary.size:  # the contribution staircase: a reduced rate on informal earnings
+            paid_in = w.wage[voluntary] * pol.informal_coverage.staircase_rate
+            income[voluntary] -= paid_in
+            model.flows["revenue_contributions"] += float(paid_in.sum())
+            model.flows["n_voluntary_contributors"] += voluntary.size
 
         hh_income = np.bincount(w.household, weights=income, minlength=hh.n)
         hh_ui = np.zeros(hh.n, dtype=np.bool_)
