@@ -42,12 +42,18 @@ class BenefitAgency(Institution):
 
 
 class EmploymentService(Institution):
-    """Registers job seekers and refers them to programmes (intakes, referrals)."""
+    """Registers job seekers and refers them to programmes (intakes, referrals); its capacity
+    is its counsellors, its caseload their clients (set each month by case management)."""
 
     kind = "employment_service"
+    counsellors: float = 0.0
+    clients: int = 0
 
 
 class TrainingProvider(Institution):
-    """Runs programmes: intakes of referred people (places and money: sim.policy)."""
+    """Runs programmes: intakes of referred people; its queue is the waiting list and its
+    budget the money financing gives it this month (set each month by the regime layer)."""
 
     kind = "training_provider"
+    waiting: int = 0
+    money: float = 0.0

@@ -101,6 +101,7 @@ class CaseManagement(Process):
         f["new_action_plans"] += first.size
         service = model.employment_service
         service.tally("spend_admin_counsellors", counsellors * cm.counsellor_cost)
+        service.counsellors, service.clients = counsellors, clients.size  # capacity, caseload
 
     def _register(self, model, u: np.ndarray) -> np.ndarray:
         """Open cases for new job seekers; return those who registered by the draw."""

@@ -208,6 +208,9 @@ class Referrals(Process):
             f["new_programme_starts"] += admitted.size
             f["n_waiting"] += mine.size - admitted.size
         self.financing.end_month(model)
+        provider = model.training_provider
+        provider.waiting = int(f["n_waiting"])  # its queue
+        provider.money = f["almp_money"]  # its budget this month
 
     @staticmethod
     def _still_there(model, idx: np.ndarray, prog: np.ndarray) -> np.ndarray:

@@ -205,7 +205,13 @@ class ProgrammeConfig:
         "provider cost per participant-month", lo=0.0, unit="currency/participant-month"
     )
     dropout: float = prob("monthly hazard of dropping out")
-    lock_in: float = prob("search effort while participating, relative to unemployed", "ratio")
+    lock_in: float = par(
+        "search effort while participating, relative to the unemployed (below 1: lock-in; "
+        "above 1: job-search assistance)",
+        lo=0.0,
+        hi=5.0,
+        unit="ratio",
+    )
     hire_bonus: float = par(
         "rise in log hiring weight while participating (intermediation; for wage subsidies, "
         "formal vacancies only)",

@@ -28,7 +28,7 @@ class JobSearch(Process):
         if s.benefit_effort < 1:
             e[w.ui_left[seekers] > 0] *= s.benefit_effort
         # programme participants search less while they take part (lock-in)
-        e *= model.programme_table.lock_in_of[w.programme[seekers]]
+        e = np.minimum(e * model.programme_table.lock_in_of[w.programme[seekers]], 1.0)
         gain = model.cfg.policy.case_management.contact_effort_gain
         if model.contacted.size and gain > 0:
             pos = np.searchsorted(model.contacted, seekers)
