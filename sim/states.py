@@ -32,7 +32,6 @@ EXIT = N_STATES
 ENTRY = N_STATES + 1
 FLOW_NAMES = [*STATE_NAMES, "exit", "entry"]
 
-EMPLOYED = np.array([s in (State.FORMAL, State.INFORMAL) for s in State])
 LABOUR_FORCE = np.array([s not in (State.INACTIVE, State.RETIRED) for s in State])
 #: the unemployed and programme participants, who keep a job-seeking spell running.
 JOB_SEEKER = np.array([s in (State.UNEMPLOYED, State.TRAINING, State.PUBLIC_WORKS) for s in State])

@@ -25,7 +25,7 @@ import numpy as np
 
 
 class Financing:
-    def __init__(self, model) -> None:
+    def __init__(self) -> None:
         self.year_start = 0
         self.year_committed = 0.0
         self.budget: float | None = None  # coordination: the current monthly ALMP budget

@@ -82,8 +82,6 @@ class ProgrammeTable:
         self.bonus_of = np.append(self.hire_bonus, 0.0)
         self.formal_only_bonus = np.append(self.wage_subsidy, False)
 
-    def kind_of(self, k: int) -> str:
-        return KINDS[self.kind[k]]
 
 
 class Programmes(Process):

@@ -41,7 +41,7 @@ class Referrals(Process):
 
     def setup(self, model) -> None:
         if not hasattr(self, "financing"):
-            self.financing = Financing(model)
+            self.financing = Financing()
 
     def step(self, model) -> None:
         t = model.programme_table
