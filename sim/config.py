@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .fields import INF, REQUIRED, ConfigError, flag, par, prob, sub
+from .outputs import TARGETABLE
 from .policy.schema import ProgrammeConfig, RegimeConfig
 
 __all__ = ["INF", "REQUIRED", "Config", "ConfigError", "flag", "par", "prob", "sub"]
@@ -402,6 +403,15 @@ class DatedValue:
 
 
 @dataclass
+class CalibrationTarget:
+    """A value the scenario should reproduce, checked in every run's summary."""
+
+    value: float = par("target value of the summary outcome", unit="unit of the outcome")
+    tolerance: float = par("largest acceptable absolute gap between simulated and target", lo=0.0)
+    source: str = field(default=REQUIRED, metadata={"doc": "where the target comes from"})
+
+
+@dataclass
 class Config:
     seed: int = par("seed of every random stream", lo=0, hi=2**32 - 1)
     population: PopulationConfig = sub(PopulationConfig)
@@ -409,6 +419,10 @@ class Config:
     policy: PolicyConfig = sub(PolicyConfig)
     run: RunConfig = sub(RunConfig)
     regime: RegimeConfig = sub(RegimeConfig)
+    targets: dict[str, CalibrationTarget] = field(
+        default_factory=dict,
+        metadata={"doc": "calibration targets keyed by summary outcome (dotted path)"},
+    )
     reforms: list[DatedValue] = field(
         default_factory=list,
         metadata={
@@ -418,7 +432,11 @@ class Config:
 
 
 #: fields that map free names to a dataclass
-MAPPINGS: dict[str, type] = {"sectors": SectorConfig, "programmes": ProgrammeConfig}
+MAPPINGS: dict[str, type] = {
+    "sectors": SectorConfig,
+    "programmes": ProgrammeConfig,
+    "targets": CalibrationTarget,
+}
 
 
 # --------------------------------------------------------------------------- validation
@@ -494,6 +512,12 @@ def validate(cfg: Config) -> Config:
     """Check every range and cross-field rule; return ``cfg`` or raise ``ConfigError``."""
     _walk(cfg, "")
     pop, eco, pol, run = cfg.population, cfg.economy, cfg.policy, cfg.run
+    for name in cfg.targets:
+        _require(
+            name in TARGETABLE,
+            f"targets.{name} is not allowed: must name a summary outcome, one of "
+            f"{', '.join(sorted(TARGETABLE))}",
+        )
     _require(
         run.burn_in < run.months,
         f"run.burn_in = {run.burn_in} is not allowed: must be less than run.months = {run.months}",

@@ -23,7 +23,8 @@ import yaml
 from . import __version__
 from .config import Config, to_dict
 
-OUTPUT_FILES = ("config.yaml", "timeseries.parquet", "transitions.parquet", "summary.json")
+TABLES = ("timeseries", "transitions", "spells")  # each written as <name>.parquet
+OUTPUT_FILES = ("config.yaml", *(f"{t}.parquet" for t in TABLES), "summary.json")
 MANIFEST = "manifest.json"
 PACKAGES = ("numpy", "pandas", "pyarrow", "scipy", "mesa", "hydra-core", "omegaconf", "plotly")
 
@@ -101,18 +102,17 @@ def config_yaml(cfg: Config) -> str:
     return yaml.safe_dump(to_dict(cfg), sort_keys=False, default_flow_style=None, width=100)
 
 
-def write_run(
-    out_dir: Path, cfg: Config, timeseries: pd.DataFrame, transitions: pd.DataFrame, summary: dict
-) -> dict:
-    """Write all outputs of a run, then the manifest; return the manifest."""
+def write_run(out_dir: Path, cfg: Config, tables: dict[str, pd.DataFrame], summary: dict) -> dict:
+    """Write all outputs of a run (``tables`` keyed as ``TABLES``), then the manifest; return
+    the manifest."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stale = out_dir / MANIFEST
     if stale.exists():
         stale.unlink()  # the directory is not finished until the new manifest lands
     write_text(out_dir / "config.yaml", config_yaml(cfg))
-    write_parquet(out_dir / "timeseries.parquet", timeseries)
-    write_parquet(out_dir / "transitions.parquet", transitions)
+    for name in TABLES:
+        write_parquet(out_dir / f"{name}.parquet", tables[name])
     write_text(out_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
     manifest = {
         "seed": cfg.seed,

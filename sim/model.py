@@ -16,6 +16,7 @@ from .params import DatedParams
 from .policy.programmes import ProgrammeTable
 from .processes import LOOP_ORDER
 from .random import Streams
+from .spells import SpellLog
 from .states import FLOW_NAMES, LAST_JOB_NAMES, LIFE_STAGE_NAMES, N_STATES, SEX_NAMES
 from .transitions import Moves
 
@@ -51,6 +52,7 @@ class LabourMarket(mesa.Model):
         self.columns = outputs.columns(self.programme_table.names)
         self.programme_income = (np.zeros(0, np.intp), np.zeros(0))
         self.cohorts = outputs.Cohorts(cfg.run.months)
+        self.spell_log = SpellLog(cfg.run.months, cfg.run.burn_in)
         self.processes = [cls() for cls in LOOP_ORDER]
         for p in self.processes:
             p.setup(self)
@@ -86,11 +88,13 @@ class LabourMarket(mesa.Model):
         for process in self.processes:
             process.step(self)
         counts = outputs.finish_month(self)
+        self.spell_log.end_month(self.month, self.workers, self.moves.state0, self.moves.spell0)
         nz = np.flatnonzero(counts)
         self._transitions.append((self.month, np.stack([nz, counts.ravel()[nz]])))
         self.datacollector.collect(self)
         if self.steps >= self.cfg.run.months:
             self.running = False
+            self.spell_log.censor(self.month, self.workers)
 
     def informal_wage(self, idx: np.ndarray) -> np.ndarray:
         """Wage of own-account or informal work for workers ``idx`` in their sector."""
@@ -158,5 +162,11 @@ class LabourMarket(mesa.Model):
             }
         )
 
+    def spells(self) -> pd.DataFrame:
+        """Job-seeking spells that started after burn-in: completed and censored."""
+        return self.spell_log.table()
+
     def summary(self) -> dict:
-        return outputs.summarise(self.timeseries(), self.cohorts, self.cfg.run.burn_in)
+        return outputs.summarise(
+            self.timeseries(), self.cohorts, self.cfg.run.burn_in, self.cfg.targets
+        )

@@ -8,11 +8,13 @@ month, plain names for rates and shares.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .states import (
+    FORMALITY_NAMES,
+    HOUSEHOLD_TYPE_NAMES,
     JOB_SEEKER,
     LABOUR_FORCE,
     LIFE_STAGE_NAMES,
@@ -43,6 +45,14 @@ COUNTS = (
 PLACEMENT_WINDOWS = (3, 6, 12)
 
 _GROUPS = [*LIFE_STAGE_NAMES, *SEX_NAMES]
+_WORKER_GROUPS = [*_GROUPS, *FORMALITY_NAMES]
+# the distributional blocks of the summary: block name -> (groups, measures)
+GROUP_BLOCKS = {
+    "by_life_stage": (LIFE_STAGE_NAMES, ("unemployment_rate", "informality_rate")),
+    "by_sex": (SEX_NAMES, ("unemployment_rate", "informality_rate")),
+    "by_formality": (FORMALITY_NAMES, ()),
+    "by_household": (HOUSEHOLD_TYPE_NAMES, ()),
+}
 
 TIMESERIES: dict[str, str] = {
     "month": "month index, 0-based",
@@ -141,7 +151,25 @@ TIMESERIES: dict[str, str] = {
     "n_voluntary_contributors": "informal workers contributing on the staircase this month",
     "spend_formalisation_subsidy": "subsidies paid for jobs formalised (formalisation track)",
     "child_poverty_headcount": "children below the line / children",
-    **{f"poverty_headcount_{g}": f"poverty headcount of people aged 15+, {g}" for g in _GROUPS},
+    **{
+        f"poverty_headcount_{g}": f"poverty headcount of people aged 15+, {g.replace('_', ' ')}"
+        for g in _WORKER_GROUPS
+    },
+    **{
+        f"poverty_headcount_{g}": f"poverty headcount of persons in {g.replace('_', ' ')} "
+        "households (people aged 15+ counted as adults)"
+        for g in HOUSEHOLD_TYPE_NAMES
+    },
+    **{
+        f"mean_equivalised_income_{g}": "mean equivalised household income of people aged 15+, "
+        f"{g.replace('_', ' ')} [currency/month]"
+        for g in _WORKER_GROUPS
+    },
+    **{
+        f"mean_equivalised_income_{g}": "mean equivalised income of persons in "
+        f"{g.replace('_', ' ')} households [currency/month]"
+        for g in HOUSEHOLD_TYPE_NAMES
+    },
     "earnings": "gross wages paid",
     "revenue_contributions": "social-insurance contributions collected",
     "spend_ui": "unemployment insurance paid",
@@ -377,7 +405,51 @@ SPEND_KEYS = (
 )
 
 
-def summarise(ts, cohorts: Cohorts, burn_in: int) -> dict:
+SCALAR_KEYS = (
+    *RATE_KEYS,
+    *SPEND_KEYS,
+    "placements_per_month",
+    "people_lifted_out_of_poverty",
+    "cost_per_person_lifted_out_of_poverty",
+    "cost_per_placement",
+    *(f"placement_rate_{k}m" for k in PLACEMENT_WINDOWS),
+    "mean_wait_months",
+)
+#: summary outcomes a scenario may set calibration targets on (dotted paths)
+TARGETABLE = frozenset(
+    [
+        *SCALAR_KEYS,
+        *(
+            f"{block}.{g}.{m}"
+            for block, (groups, measures) in GROUP_BLOCKS.items()
+            for g in groups
+            for m in (*measures, "poverty_headcount", "mean_equivalised_income")
+        ),
+    ]
+)
+
+
+def calibration(summary: dict, targets: dict) -> list[dict]:
+    """Each target against its simulated value; ``within`` when the gap is in tolerance."""
+    rows = []
+    for name, t in targets.items():
+        value: Any = summary
+        for part in name.split("."):
+            value = value[part]
+        rows.append(
+            {
+                "name": name,
+                "target": t.value,
+                "simulated": value,
+                "tolerance": t.tolerance,
+                "source": t.source,
+                "within": bool(abs(value - t.value) <= t.tolerance),
+            }
+        )
+    return rows
+
+
+def summarise(ts, cohorts: Cohorts, burn_in: int, targets: dict | None = None) -> dict:
     """Headline outcomes averaged over the months after burn-in (``ts`` a DataFrame)."""
     post = ts[ts["month"] >= burn_in]
     out: dict = {"months_averaged": len(post), "burn_in": burn_in}
@@ -427,18 +499,8 @@ def summarise(ts, cohorts: Cohorts, burn_in: int) -> dict:
             "spend_per_month": spend / max(len(post), 1),
             "cost_per_placement": spend / placed if placed else 0.0,
         }
-    out["by_life_stage"] = {
-        g: {
-            m: float(post[f"{m}_{g}"].mean())
-            for m in ("unemployment_rate", "informality_rate", "poverty_headcount")
-        }
-        for g in LIFE_STAGE_NAMES
-    }
-    out["by_sex"] = {
-        g: {
-            m: float(post[f"{m}_{g}"].mean())
-            for m in ("unemployment_rate", "informality_rate", "poverty_headcount")
-        }
-        for g in SEX_NAMES
-    }
+    for block, (groups, measures) in GROUP_BLOCKS.items():
+        keys = (*measures, "poverty_headcount", "mean_equivalised_income")
+        out[block] = {g: {m: float(post[f"{m}_{g}"].mean()) for m in keys} for g in groups}
+    out["calibration"] = calibration(out, targets or {})
     return out

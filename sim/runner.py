@@ -19,6 +19,7 @@ class RunResult:
     config: Config
     timeseries: pd.DataFrame
     transitions: pd.DataFrame
+    spells: pd.DataFrame
     summary: dict
     manifest: dict | None = None
 
@@ -31,9 +32,10 @@ def run(
     tune_allocator()
     model = LabourMarket(cfg)
     model.run(progress)
-    result = RunResult(cfg, model.timeseries(), model.transitions(), model.summary())
+    result = RunResult(
+        cfg, model.timeseries(), model.transitions(), model.spells(), model.summary()
+    )
     if out_dir is not None:
-        result.manifest = io.write_run(
-            Path(out_dir), cfg, result.timeseries, result.transitions, result.summary
-        )
+        tables = {name: getattr(result, name) for name in io.TABLES}
+        result.manifest = io.write_run(Path(out_dir), cfg, tables, result.summary)
     return result

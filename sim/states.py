@@ -85,3 +85,29 @@ class LastJob(IntEnum):
 
 
 LAST_JOB_NAMES = ["never_employed", "formal", "informal"]
+
+# Formality of the worker's current work (the distributional breakdown): a formal job, an
+# informal job, or no job now (public works counts as no job: it is a programme).
+FORMALITY_NAMES = ["formal", "informal", "not_employed"]
+_FORMALITY_OF_STATE = np.full(N_STATES, 2, dtype=np.intp)
+_FORMALITY_OF_STATE[State.FORMAL] = 0
+_FORMALITY_OF_STATE[State.INFORMAL] = 1
+
+
+def formality(state: np.ndarray) -> np.ndarray:
+    """Index into ``FORMALITY_NAMES`` of each worker's current work."""
+    return _FORMALITY_OF_STATE[state]
+
+
+HOUSEHOLD_TYPE_NAMES = [
+    "one_adult",
+    "one_adult_with_children",
+    "several_adults",
+    "several_adults_with_children",
+]
+
+
+def household_type(adults: np.ndarray, children: np.ndarray) -> np.ndarray:
+    """Index into ``HOUSEHOLD_TYPE_NAMES``: one or several people aged 15+, with or without
+    children under 15."""
+    return (adults > 1).astype(np.intp) * 2 + (children > 0)

@@ -22,13 +22,14 @@ N_CELLS = N_FLOW * N_FLOW * N_GROUPS
 
 
 class Moves:
-    """Start-of-month snapshot and the log of this month's moves."""
+    """Start-of-month snapshot (state, spell, group) and the log of this month's moves."""
 
     def __init__(self, workers: Workers) -> None:
         self.w = workers
         self.state0 = np.empty(workers.n, dtype=np.int8)
         self.moved = np.zeros(workers.n, dtype=np.bool_)
         self.group0 = np.empty(workers.n, dtype=np.intp)  # intp: bincount needs no cast
+        self.spell0 = np.empty(workers.n, dtype=workers.spell.dtype)
         self._masks: dict[int, np.ndarray] = {}
         self._log: list[tuple[np.ndarray, np.ndarray, int]] = []
 
@@ -36,6 +37,7 @@ class Moves:
         """Snapshot the start-of-month state and groups."""
         w = self.w
         np.copyto(self.state0, w.state)
+        np.copyto(self.spell0, w.spell)
         self.moved[:] = False
         stage = _life_stage(w.age)
         self.group0[:] = (stage * len(SEX_NAMES) + w.sex) * len(LAST_JOB_NAMES) + w.last_job

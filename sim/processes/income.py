@@ -10,7 +10,17 @@ import numpy as np
 
 from ..policy import rules
 from ..process import Process
-from ..states import N_STATES, SEX_NAMES, LifeStage, State, life_stage
+from ..states import (
+    FORMALITY_NAMES,
+    HOUSEHOLD_TYPE_NAMES,
+    LIFE_STAGE_NAMES,
+    N_STATES,
+    SEX_NAMES,
+    State,
+    formality,
+    household_type,
+    life_stage,
+)
 
 
 def reimbursement_rate(model, spell: np.ndarray) -> np.ndarray:
@@ -177,16 +187,7 @@ class HouseholdIncome(Process):
         r["child_poverty_headcount"] = _share(
             float(hh.children[poor].sum()), float(hh.children.sum())
         )
-        # by group of the people aged 15+ who hold the slots now (entrants included)
-        group = life_stage(w.age).astype(np.intp) * len(SEX_NAMES) + w.sex
-        n_groups = len(LifeStage) * len(SEX_NAMES)
-        poor_workers = np.flatnonzero(poor[w.household])
-        grid = np.bincount(group[poor_workers], minlength=n_groups).reshape(len(LifeStage), -1)
-        size = np.bincount(group, minlength=n_groups).reshape(grid.shape)
-        for s in LifeStage:
-            r[f"poverty_headcount_{s.name.lower()}"] = _share(grid[s].sum(), size[s].sum())
-        for k, name in enumerate(SEX_NAMES):
-            r[f"poverty_headcount_{name}"] = _share(grid[:, k].sum(), size[:, k].sum())
+        _group_poverty(r, w, hh, poor, eq_income)
         # protection: any income support (UI or a social-assistance household)
         unemployed = np.flatnonzero(w.state == State.UNEMPLOYED)
         ui_now = np.zeros(w.n, dtype=np.bool_)
@@ -200,6 +201,35 @@ class HouseholdIncome(Process):
             float(hh.persons[poor_pre & hh_supported].sum()), float(hh.persons[poor_pre].sum())
         )
         r["n_lifted_out_of_poverty"] = float(hh.persons[poor_pre].sum() - hh.persons[poor].sum())
+
+
+def _group_poverty(r: dict, w, hh, poor: np.ndarray, eq_income: np.ndarray) -> None:
+    """Poverty headcount and mean equivalised income by life stage, sex, formality (of the
+    people aged 15+ who hold the slots now) and household type (of all persons).
+
+    One bincount over the (stage, sex, formality) cells serves every worker margin, so the
+    distributional breakdown costs two passes over the workers, not one per group.
+    """
+    shape = (len(LIFE_STAGE_NAMES), len(SEX_NAMES), len(FORMALITY_NAMES))
+    cell = (life_stage(w.age).astype(np.intp) * shape[1] + w.sex) * shape[2] + formality(w.state)
+    n_cells = shape[0] * shape[1] * shape[2]
+    size = np.bincount(cell, minlength=n_cells).reshape(shape)
+    n_poor = np.bincount(cell, weights=poor[w.household], minlength=n_cells).reshape(shape)
+    income = np.bincount(cell, weights=eq_income[w.household], minlength=n_cells).reshape(shape)
+    for axis, names in enumerate((LIFE_STAGE_NAMES, SEX_NAMES, FORMALITY_NAMES)):
+        others = tuple(a for a in range(3) if a != axis)
+        g_size, g_poor, g_income = (x.sum(axis=others) for x in (size, n_poor, income))
+        for k, name in enumerate(names):
+            r[f"poverty_headcount_{name}"] = _share(float(g_poor[k]), float(g_size[k]))
+            r[f"mean_equivalised_income_{name}"] = _share(float(g_income[k]), float(g_size[k]))
+    kind = household_type(hh.adults, hh.children)
+    n_types = len(HOUSEHOLD_TYPE_NAMES)
+    persons = np.bincount(kind, weights=hh.persons, minlength=n_types)
+    poor_persons = np.bincount(kind, weights=hh.persons * poor, minlength=n_types)
+    income_persons = np.bincount(kind, weights=hh.persons * eq_income, minlength=n_types)
+    for k, name in enumerate(HOUSEHOLD_TYPE_NAMES):
+        r[f"poverty_headcount_{name}"] = _share(float(poor_persons[k]), float(persons[k]))
+        r[f"mean_equivalised_income_{name}"] = _share(float(income_persons[k]), float(persons[k]))
 
 
 def _share(num: float, den: float) -> float:
