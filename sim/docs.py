@@ -1,16 +1,25 @@
 """Reference pages generated from the code, so they cannot drift: ``python -m sim.docs``
 writes ``docs/outputs.md`` (the time-series glossary) and ``docs/parameters.md`` (every
-parameter with its unit, allowed range and meaning)."""
+parameter with its unit, allowed range, meaning and source, the last from the registry
+``sim/parameter_sources.yaml``)."""
 
 from __future__ import annotations
 
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
+import yaml
+
 from .config import INF, MAPPINGS, Config, _num
 from .outputs import TIMESERIES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+SOURCES = Path(__file__).resolve().parent / "parameter_sources.yaml"
+# Why a value is what it is: taken from a cited document (source), set to agree with cited
+# empirical evidence (evidence), a standard definition or normalisation (convention), the
+# modeller's choice (assumption), or tuned to hit a target such as ~8% unemployment
+# (calibration).
+BASES = ("source", "evidence", "convention", "assumption", "calibration")
 
 
 def outputs_md() -> str:
@@ -38,23 +47,39 @@ def _range(meta: dict) -> str:
     return f"[{_num(lo)}, {'∞' if hi == INF else _num(hi)}]"
 
 
-def _rows(cls: type, prefix: str) -> list[str]:
-    rows = []
+def parameters(cls: type = Config, prefix: str = "") -> list[tuple[str, dict]]:
+    """Every parameter of the schema as (dotted path, field metadata), in schema order.
+
+    A mapping's entries (sectors, programmes) appear once, with ``<name>`` in the path. The
+    parameter table and the source-registry tests both walk the schema through this.
+    """
+    out: list[tuple[str, dict]] = []
     for f in fields(cls):
         default = f.default_factory() if callable(f.default_factory) else None  # type: ignore[misc]
         if is_dataclass(default):
-            rows += _rows(type(default), f"{prefix}{f.name}.")
+            out += parameters(type(default), f"{prefix}{f.name}.")
         elif f.name in MAPPINGS:
-            rows += _rows(MAPPINGS[f.name], f"{prefix}{f.name}.<name>.")
+            out += parameters(MAPPINGS[f.name], f"{prefix}{f.name}.<name>.")
         else:
-            m = f.metadata
-            rows.append(
-                f"| `{prefix}{f.name}` | {m.get('unit', '')} | {_range(m)} | {m.get('doc', '')} |"
-            )
-    return rows
+            out.append((f"{prefix}{f.name}", dict(f.metadata)))
+    return out
+
+
+def load_sources(path: Path = SOURCES) -> dict[str, dict]:
+    """The parameter source registry: dotted path -> {source, basis, note}."""
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def _source_cell(entry: dict | None) -> str:
+    """The citation, or the basis when there is none (empty if the path is unregistered)."""
+    if not entry:
+        return ""
+    return str(entry.get("source") or entry.get("basis") or "").replace("|", "\\|")
 
 
 def parameters_md() -> str:
+    sources = load_sources()
     lines = [
         "# Parameters",
         "",
@@ -63,10 +88,20 @@ def parameters_md() -> str:
         "(`python -m sim economy.tightness=0.3`). A value outside its range stops the run",
         "before it starts.",
         "",
-        "| parameter | unit | allowed | meaning |",
-        "|---|---|---|---|",
+        "The source column comes from the registry `sim/parameter_sources.yaml`: the citation",
+        "behind a value or, where there is none, its basis (`convention`; `assumption`, the",
+        "modeller's choice; `calibration`, tuned to hit a target such as ~8% unemployment).",
+        "The registry also gives a one-line note on each value.",
+        "",
+        "| parameter | unit | allowed | meaning | source |",
+        "|---|---|---|---|---|",
     ]
-    return "\n".join(lines + _rows(Config, "")) + "\n"
+    for path, m in parameters():
+        lines.append(
+            f"| `{path}` | {m.get('unit', '')} | {_range(m)} | {m.get('doc', '')} "
+            f"| {_source_cell(sources.get(path))} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 PAGES = {"outputs.md": outputs_md, "parameters.md": parameters_md}
