@@ -1,0 +1,85 @@
+"""Colours, outcome metadata and text escaping shared by every view.
+
+One place decides how an outcome is labelled, which direction is better and how a name
+from a config is made safe, so the eight views read alike.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+# Okabe-Ito: distinguishable under the common colour-vision deficiencies.
+OKABE_ITO = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+GAIN = "#0072B2"
+LOSS = "#D55E00"
+NEUTRAL = "#999999"
+FRONTIER = "#D55E00"
+# Diverging and sequential scales that stay readable for colour-blind readers.
+DIVERGING = "RdBu"
+SEQUENTIAL = "Cividis"
+
+STATES = ("formal", "informal", "unemployed", "training", "public_works", "inactive", "retired")
+STATE_COLOURS = {
+    "formal": "#0072B2",
+    "informal": "#E69F00",
+    "unemployed": "#D55E00",
+    "training": "#009E73",
+    "public_works": "#CC79A7",
+    "inactive": "#999999",
+    "retired": "#56B4E9",
+    "entry": "#F0E442",
+    "exit": "#000000",
+}
+LIFE_STAGES = ("youth", "prime", "older", "pension")
+SEXES = ("male", "female")
+MONEY = "currency units/month"
+
+
+def colour(i: int) -> str:
+    """The i-th categorical colour (cycles after eight)."""
+    return OKABE_ITO[i % len(OKABE_ITO)]
+
+
+def esc(value: object) -> str:
+    """A name from a config made safe as HTML text and as Plotly label text.
+
+    Plotly renders a subset of HTML in labels and decodes entities, so an escaped
+    ``<script>`` shows literally in charts as well as in the page.
+    """
+    return html.escape(str(value), quote=True)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one headline outcome is shown: label, unit, scale and which way is better."""
+
+    key: str
+    label: str
+    unit: str
+    scale: float = 1.0  # display value = raw * scale
+    higher_is_better: bool = True
+
+    @property
+    def axis(self) -> str:
+        return f"{self.label} ({self.unit})"
+
+    @property
+    def diff_unit(self) -> str:
+        return "pp" if self.unit == "%" else self.unit
+
+
+POVERTY = Outcome("poverty_headcount", "Poverty headcount", "%", 100.0, False)
+PLACEMENT = Outcome("placement_rate_6m", "Placed within 6 months", "%", 100.0, True)
+COST = Outcome("spend_total", "Public spending", MONEY, 1.0, False)
+PLACEMENTS = Outcome("placements_per_month", "Placements", "people/month", 1.0, True)
+HEADLINE = (POVERTY, PLACEMENT, COST)

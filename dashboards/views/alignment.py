@@ -1,0 +1,238 @@
+"""View 6: the working paper's alignment matrix, coloured by simulated effects.
+
+(a) functions (eligibility, delivery, financing) x degree (integration, coordination,
+cooperation): the mean, over the swept configurations whose function is at that degree,
+of the paired effect against the baseline. With the 27 mixes of
+``sweep=alignment_matrix`` this is the main effect of setting one function to one degree,
+averaged over the settings of the other two.
+(b) life stages x the paper's objectives, each measured by one by-group outcome.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..load import Results
+from ..stats import ltu_share, paired
+from ..style import DIVERGING, HEADLINE, LIFE_STAGES, SEQUENTIAL, esc
+from . import Chart, View
+from .common import compare, labels, style, sweep_only_note
+
+TITLE = "6. Alignment matrix"
+FUNCTIONS = ("eligibility", "delivery", "financing")
+DEGREES = ("integration", "coordination", "cooperation")
+# Objective -> (indicator label, per-run column template); every indicator is a share
+# where lower is better, so an improvement is a fall in percentage points.
+OBJECTIVES = {
+    "protective": ("poverty headcount", "by_life_stage.{g}.poverty_headcount"),
+    "preventive": ("spells lasting 12+ months", "spells.ltu.{g}"),
+    "promotive": ("unemployment rate", "by_life_stage.{g}.unemployment_rate"),
+    "transformative": ("informality rate", "by_life_stage.{g}.informality_rate"),
+}
+
+
+def _menu(buttons: list[dict]) -> list[dict]:
+    return [
+        {
+            "buttons": buttons,
+            "direction": "down",
+            "x": 1.0,
+            "xanchor": "right",
+            "y": 1.1,
+            "yanchor": "bottom",
+        }
+    ]
+
+
+def _functions(results: Results) -> Chart | None:
+    runs = results.complete
+    regime = runs.groupby("configuration")[list(FUNCTIONS)].first()
+    if max(regime[f].nunique() for f in FUNCTIONS) < 2:
+        return None
+    zs, texts, titles, spans = [], [], [], []
+    for outcome in HEADLINE:
+        df = compare(results, outcome.key).set_index("configuration")
+        sign = 1.0 if outcome.higher_is_better else -1.0
+        effect = sign * outcome.scale * df["diff_mean"].astype(float)
+        z = np.full((len(FUNCTIONS), len(DEGREES)), np.nan)
+        text = [["" for _ in DEGREES] for _ in FUNCTIONS]
+        for i, f in enumerate(FUNCTIONS):
+            for j, d in enumerate(DEGREES):
+                members = regime.index[regime[f] == d].intersection(effect.index)
+                vals = effect[members].dropna()
+                if len(vals):
+                    z[i, j] = float(vals.mean())
+                    text[i][j] = f"{z[i, j]:+.3g}<br>({len(vals)} configs)"
+        zs.append(z)
+        spans.append(max(1e-9, float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0))
+        texts.append(text)
+        titles.append(f"{outcome.label}: improvement ({outcome.diff_unit})")
+    fig = go.Figure(
+        go.Heatmap(
+            z=zs[0],
+            x=list(DEGREES),
+            y=list(FUNCTIONS),
+            text=texts[0],
+            texttemplate="%{text}",
+            colorscale=DIVERGING,
+            zmin=-spans[0],
+            zmax=spans[0],
+            colorbar={"title": {"text": titles[0]}},
+            hovertemplate="%{y} at %{x}: %{z:+.4g}<extra></extra>",
+        )
+    )
+    buttons = [
+        {
+            "label": o.label,
+            "method": "restyle",
+            "args": [
+                {
+                    "z": [zs[k]],
+                    "text": [texts[k]],
+                    "zmin": -spans[k],
+                    "zmax": spans[k],
+                    "colorbar.title.text": titles[k],
+                }
+            ],
+        }
+        for k, o in enumerate(HEADLINE)
+    ]
+    style(
+        fig,
+        "Functions x degree of alignment: mean paired effect vs baseline",
+        420,
+        xaxis={"title": "degree of alignment"},
+        yaxis={"title": "function", "autorange": "reversed"},
+        updatemenus=_menu(buttons),
+    )
+    return Chart(
+        "matrix-functions",
+        fig,
+        "A cell is the mean, over the swept configurations that set this function to this "
+        "degree, of the paired difference from the baseline, signed so that blue is better "
+        "(less poverty, more placement, less spending) and red is worse; choose the outcome "
+        "in the menu.",
+    )
+
+
+def _with_spells_ltu(results: Results) -> pd.DataFrame:
+    """The run table plus each run's share of 12+ month spells by life stage."""
+    runs = results.complete.copy()
+    spells = results.per_run("spells.parquet")
+    for g in LIFE_STAGES:
+        runs[f"spells.ltu.{g}"] = math.nan
+    if spells is None:
+        return runs
+    for (run, g), sub in spells.groupby(["run", "life_stage"]):
+        runs.loc[runs["run"] == run, f"spells.ltu.{g}"] = ltu_share(sub)
+    return runs
+
+
+def _objectives(results: Results) -> Chart:
+    runs = _with_spells_ltu(results)
+    cols = list(OBJECTIVES)
+    xlabels = [f"{k}<br>({v[0]})" for k, v in OBJECTIVES.items()]
+    names = labels(results)
+    if results.is_sweep and len(results.configurations) > 1:
+        others = [c for c in results.configurations if c != results.baseline]
+        diffs = {}
+        for g in LIFE_STAGES:
+            for obj, (_, tmpl) in OBJECTIVES.items():
+                p = paired(runs, tmpl.format(g=g), results.baseline).set_index("configuration")
+                diffs[(g, obj)] = -100.0 * p["diff_mean"].astype(float)
+
+        def grid(c: str) -> np.ndarray:
+            return np.array(
+                [[diffs[(g, o)].get(c, np.nan) for o in cols] for g in LIFE_STAGES], dtype=float
+            )
+
+        zs = [grid(c) for c in others]
+        span = max(1e-9, float(np.nanmax(np.abs(np.stack(zs))))) if zs else 1.0
+        fig = go.Figure(
+            go.Heatmap(
+                z=zs[0],
+                x=xlabels,
+                y=list(LIFE_STAGES),
+                texttemplate="%{z:+.2f}",
+                colorscale=DIVERGING,
+                zmin=-span,
+                zmax=span,
+                colorbar={"title": {"text": "improvement (pp)"}},
+                hovertemplate="%{y}, %{x}: %{z:+.3f} pp<extra></extra>",
+            )
+        )
+        buttons = [
+            {"label": names[c], "method": "restyle", "args": [{"z": [z]}]}
+            for c, z in zip(others, zs, strict=True)
+        ]
+        style(
+            fig,
+            "Life stages x objectives: paired improvement vs baseline",
+            420,
+            xaxis={"title": "objective (indicator)"},
+            yaxis={"title": "life stage", "autorange": "reversed"},
+            updatemenus=_menu(buttons),
+        )
+        caption = (
+            "A cell is the fall, in percentage points against the baseline on the same seeds, "
+            "of the indicator that measures the objective for that life stage (blue = better); "
+            "choose the configuration in the menu."
+        )
+    else:
+        row = runs.iloc[0]
+        z = np.array(
+            [
+                [100.0 * float(row.get(t.format(g=g), np.nan)) for _, t in OBJECTIVES.values()]
+                for g in LIFE_STAGES
+            ]
+        )
+        fig = go.Figure(
+            go.Heatmap(
+                z=z,
+                x=xlabels,
+                y=list(LIFE_STAGES),
+                texttemplate="%{z:.1f}%",
+                colorscale=SEQUENTIAL,
+                reversescale=True,
+                colorbar={"title": {"text": "level (%)"}},
+                hovertemplate="%{y}, %{x}: %{z:.2f}%<extra></extra>",
+            )
+        )
+        style(
+            fig,
+            f"Life stages x objectives: levels in {esc(results.configurations[0])}",
+            420,
+            xaxis={"title": "objective (indicator)"},
+            yaxis={"title": "life stage", "autorange": "reversed"},
+        )
+        caption = (
+            "A cell is the level (%) of the indicator that measures the objective for that "
+            "life stage in this run, darker where it is higher (worse); a sweep colours the "
+            "same cells by the effect of each configuration."
+        )
+    return Chart("matrix-objectives", fig, caption)
+
+
+def build(results: Results) -> View:
+    view = View("alignment", TITLE)
+    chart = _functions(results) if results.is_sweep else None
+    if chart is None:
+        view.notes.append(
+            sweep_only_note("The functions x degree matrix")
+            if not results.is_sweep
+            else "The functions x degree matrix needs a sweep over regimes "
+            "(sweep=alignment_matrix): this sweep does not vary the regime."
+        )
+    else:
+        view.charts.append(chart)
+    view.charts.append(_objectives(results))
+    view.notes.append(
+        "Objectives are measured by one by-group indicator each: protective = poverty "
+        "headcount, preventive = share of unemployment spells lasting 12+ months, "
+        "promotive = unemployment rate, transformative = informality rate."
+    )
+    return view

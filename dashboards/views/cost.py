@@ -1,0 +1,101 @@
+"""View 5: what each configuration costs against what it achieves (poverty reduction and
+placements), with the efficient frontier: configurations no other beats on both."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..load import Results
+from ..stats import frontier
+from ..style import COST, FRONTIER, GAIN, MONEY, PLACEMENTS, POVERTY
+from . import Chart, View
+from .common import compare, err, labels, scaled, style, sweep_only_note
+
+TITLE = "5. Cost-effectiveness"
+
+
+def build(results: Results) -> View:
+    view = View("cost", TITLE)
+    if not results.is_sweep or len(results.configurations) < 2:
+        view.notes.append(sweep_only_note("Cost-effectiveness"))
+        return view
+    names = labels(results)
+    cost = scaled(compare(results, COST.key), COST).set_index("configuration")
+    pov = scaled(compare(results, POVERTY.key), POVERTY).set_index("configuration")
+    plc = scaled(compare(results, PLACEMENTS.key), PLACEMENTS).set_index("configuration")
+    configs = [c for c in results.configurations if c in cost.index]
+    cost = cost.loc[configs]
+    # Poverty reduction: minus the paired change in the headcount (pp), so up is better.
+    reduction = -pov.reindex(configs)[["diff_mean", "diff_ci_high", "diff_ci_low"]]
+    reduction.columns = ["mid", "low", "high"]
+    placed = plc.reindex(configs)[["mean", "ci_low", "ci_high"]]
+    placed.columns = ["mid", "low", "high"]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        horizontal_spacing=0.1,
+        subplot_titles=["Cost vs poverty reduction", "Cost vs placements"],
+    )
+    few = len(configs) <= 8
+    for col, (effect, ytitle) in enumerate(
+        (
+            (reduction, "poverty reduction vs baseline (pp)"),
+            (placed, f"{PLACEMENTS.label.lower()} ({PLACEMENTS.unit})"),
+        ),
+        start=1,
+    ):
+        on = set(frontier(cost["mean"].to_numpy(), effect["mid"].to_numpy()).tolist())
+        text = [names[c] for c in configs]
+        fig.add_trace(
+            go.Scatter(
+                x=cost["mean"],
+                y=effect["mid"],
+                mode="markers+text" if few else "markers",
+                text=text,
+                textposition="top center",
+                textfont={"size": 10},
+                marker={
+                    "size": [13 if i in on else 9 for i in range(len(configs))],
+                    "color": [FRONTIER if i in on else GAIN for i in range(len(configs))],
+                    "symbol": ["diamond" if i in on else "circle" for i in range(len(configs))],
+                },
+                error_x=err(cost, "mean", "ci_low", "ci_high"),
+                error_y=err(effect, "mid", "low", "high"),
+                name="configurations",
+                showlegend=col == 1,
+                hovertemplate="%{text}<br>cost %{x:,.0f}<br>"
+                + ytitle
+                + ": %{y:.3g}<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
+        idx = sorted(on, key=lambda i: cost["mean"].iloc[i])
+        fig.add_trace(
+            go.Scatter(
+                x=cost["mean"].iloc[idx],
+                y=effect["mid"].iloc[idx],
+                mode="lines",
+                line={"color": FRONTIER, "width": 2, "dash": "dash"},
+                name="efficient frontier",
+                showlegend=col == 1,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=col,
+        )
+        fig.update_xaxes(title_text=f"public spending ({MONEY})", row=1, col=col)
+        fig.update_yaxes(title_text=ytitle, row=1, col=col)
+    style(fig, "What each configuration costs and what it achieves (95% CI across seeds)", 520)
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    view.charts.append(
+        Chart(
+            "cost-effectiveness",
+            fig,
+            "Each point is a configuration (mean over seeds, with 95% intervals); orange "
+            "diamonds joined by the dashed line form the efficient frontier, where no other "
+            "configuration achieves more for the same or lower spending.",
+        )
+    )
+    return view

@@ -1,0 +1,198 @@
+"""View 8: calibration targets against simulated values, and for every run its seed,
+config hash, code version and a relative link to its config.yaml, so a reader can trace
+any number back to the exact inputs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..load import Results, finite
+from ..style import esc
+from . import Chart, View
+from .common import labels, style
+
+TITLE = "8. Calibration and provenance"
+VISIBLE = 8
+
+
+def _calibration(results: Results) -> pd.DataFrame:
+    """One row per (configuration, target): simulated averaged over the seeds."""
+    rows = []
+    for run, configuration in zip(
+        results.complete["run"], results.complete["configuration"], strict=True
+    ):
+        for t in results.summary_json(run).get("calibration") or []:
+            if isinstance(t, dict) and "name" in t:
+                rows.append({"configuration": configuration, **t})
+    if not rows:
+        return pd.DataFrame()
+    df = pd.DataFrame(rows)
+    for c in ("target", "simulated", "tolerance"):
+        df[c] = pd.to_numeric(df.get(c), errors="coerce")
+    df["source"] = df.get("source", "").fillna("").astype(str)
+    return (
+        df.groupby(["configuration", "name"], sort=False)
+        .agg(
+            target=("target", "first"),
+            simulated=("simulated", "mean"),
+            tolerance=("tolerance", "first"),
+            source=("source", "first"),
+        )
+        .reset_index()
+    )
+
+
+def _calibration_chart(results: Results, cal: pd.DataFrame) -> Chart:
+    names = labels(results)
+    fig = go.Figure()
+    targets = list(dict.fromkeys(cal["name"]))
+    ylabels = [esc(t) for t in targets]
+    fig.add_vrect(x0=-1, x1=1, fillcolor="#009E73", opacity=0.15, line_width=0)
+    fig.add_vline(x=0, line={"color": "#009E73", "width": 2})
+    for i, c in enumerate(c for c in results.configurations if c in set(cal["configuration"])):
+        d = cal[cal["configuration"] == c].set_index("name").reindex(targets)
+        tol = d["tolerance"].where(d["tolerance"] > 0)
+        fig.add_trace(
+            go.Scatter(
+                x=((d["simulated"] - d["target"]) / tol).round(3),
+                y=ylabels,
+                mode="markers",
+                marker={"size": 11, "symbol": "circle"},
+                name=names[c],
+                visible=True if i < VISIBLE else "legendonly",
+                customdata=list(
+                    zip(
+                        d["target"],
+                        d["simulated"],
+                        d["tolerance"],
+                        [esc(s) for s in d["source"]],
+                        strict=True,
+                    )
+                ),
+                hovertemplate="%{y}<br>target %{customdata[0]:.4g} ± %{customdata[2]:.3g}"
+                "<br>simulated %{customdata[1]:.4g}<br>source: %{customdata[3]}"
+                "<extra>%{fullData.name}</extra>",
+            )
+        )
+    style(
+        fig,
+        "Calibration: simulated values against targets",
+        140 + 40 * len(targets),
+        xaxis={
+            "title": "simulated minus target (in tolerances; green band = within)",
+            "zeroline": False,
+        },
+        yaxis={"title": "target", "automargin": True, "autorange": "reversed"},
+    )
+    return Chart(
+        "calibration",
+        fig,
+        "Each dot is a configuration's simulated value (mean over seeds) minus the target, "
+        "divided by the target's tolerance, so dots inside the green band are within "
+        "tolerance; hover for the raw values and the source.",
+    )
+
+
+def _calibration_table(cal: pd.DataFrame) -> str:
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "configuration",
+            "indicator",
+            "target",
+            "simulated",
+            "tolerance",
+            "within",
+            "source",
+        )
+    )
+    body = []
+    for r in cal.itertuples():
+        within = (
+            abs(r.simulated - r.target) <= r.tolerance
+            if finite(r.simulated) and finite(r.tolerance)
+            else None
+        )
+        body.append(
+            f"<tr><td>{esc(r.configuration)}</td><td>{esc(r.name)}</td>"
+            f"<td>{r.target:.4g}</td><td>{r.simulated:.4g}</td><td>{r.tolerance:.3g}</td>"
+            f"<td>{'yes' if within else 'no' if within is not None else 'n/a'}</td>"
+            f"<td>{esc(r.source)}</td></tr>"
+        )
+    return (
+        f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
+
+
+def _provenance_table(results: Results, out_file: Path) -> str:
+    rows = []
+    for r in results.runs.to_dict("records"):
+        run = str(r["run"])
+        folder = results.run_dir(run)
+        link = Path(os.path.relpath(folder / "config.yaml", out_file.resolve().parent)).as_posix()
+        manifest = results.manifest(run) if (folder / "manifest.json").exists() else {}
+        code = manifest.get("code") or {}
+        commit = str(r.get("commit") or code.get("commit") or "")
+        dirty = " (dirty)" if code.get("dirty") else ""
+        package = f"v{code['package']}" if code.get("package") else ""
+        version = f"{commit[:10]}{dirty} {package}".strip() or "n/a"
+        chash = str(r.get("config_hash") or manifest.get("config_hash") or "")
+        seed = r.get("seed")
+        seed_txt = (
+            "" if seed is None or (isinstance(seed, float) and seed != seed) else (str(int(seed)))
+        )
+        config_cell = (
+            f'<a href="{esc(link)}">config.yaml</a>'
+            if (folder / "config.yaml").exists()
+            else "missing"
+        )
+        error = r.get("error") or ""
+        rows.append(
+            f"<tr><td>{esc(run)}</td><td>{esc(r.get('status', ''))}</td>"
+            f"<td>{esc(r.get('configuration', ''))}</td><td>{esc(seed_txt)}</td>"
+            f"<td>{esc(r.get('replicate', ''))}</td>"
+            f'<td><code title="{esc(chash)}">{esc(chash[:12])}</code></td>'
+            f"<td><code>{esc(version)}</code></td><td>{config_cell}</td>"
+            f"<td>{esc(error) if isinstance(error, str) else ''}</td></tr>"
+        )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "run",
+            "status",
+            "configuration",
+            "seed",
+            "replicate",
+            "config hash",
+            "code version",
+            "config",
+            "error",
+        )
+    )
+    return (
+        f'<div class="scroll"><table class="data" id="provenance-table"><thead><tr>{head}'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def build(results: Results, out_file: Path) -> View:
+    view = View("provenance", TITLE)
+    cal = _calibration(results)
+    parts = []
+    if cal.empty:
+        view.notes.append("This scenario defines no calibration targets.")
+    else:
+        view.charts.append(_calibration_chart(results, cal))
+        parts.append(_calibration_table(cal))
+    parts.append(
+        '<h3>Runs</h3><p class="caption">One row per run: its seed, the hash of '
+        "its resolved config, the code version that produced it and a link to the "
+        "config.yaml (relative to this file, so keep the folder layout).</p>"
+    )
+    parts.append(_provenance_table(results, out_file))
+    view.html = "".join(parts)
+    return view

@@ -1,0 +1,157 @@
+"""View 3: key rates and spending month by month, with burn-in, shock periods and reform
+dates marked from each configuration's config.yaml (``reforms:`` entries; a dated change
+of an ``economy.*`` parameter counts as a shock)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..load import Results
+from ..style import MONEY, colour, esc
+from . import Chart, View
+from .common import labels, style
+
+TITLE = "3. Rates and spending over time"
+PANELS = (
+    ("unemployment_rate", "Unemployment rate", "%", 100.0),
+    ("poverty_headcount", "Poverty headcount", "%", 100.0),
+    ("informality_rate", "Informality rate", "%", 100.0),
+    ("ltu_share", "Long-term unemployed share", "%", 100.0),
+    ("spend_total", "Public spending", MONEY, 1.0),
+)
+VISIBLE = 8  # lines shown at first; the rest are one legend click away
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated change from a config's ``reforms:`` list."""
+
+    month: int
+    path: str
+    value: Any
+    configurations: tuple[str, ...]
+
+    @property
+    def is_shock(self) -> bool:
+        return self.path.startswith("economy.")
+
+
+def events(results: Results) -> list[Event]:
+    """Every reform of every configuration, merged when configurations share it."""
+    found: dict[tuple[int, str, str], list[str]] = {}
+    for c in results.configurations:
+        for r in results.config(results.first_run(c)).get("reforms") or []:
+            if not isinstance(r, dict) or "month" not in r:
+                continue
+            key = (int(r["month"]), str(r.get("path", "")), repr(r.get("value")))
+            found.setdefault(key, []).append(c)
+    return [Event(m, p, v, tuple(cs)) for (m, p, v), cs in sorted(found.items())]
+
+
+def shock_periods(evts: list[Event], months: int) -> list[tuple[int, int, Event]]:
+    """Shock start to the next economy change of the same configurations (or the end)."""
+    shocks = [e for e in evts if e.is_shock]
+    out = []
+    for i, e in enumerate(shocks):
+        later = [s.month for s in shocks[i + 1 :] if s.month > e.month]
+        out.append((e.month, min(later) if later else months, e))
+    return out
+
+
+def build(results: Results) -> View:
+    view = View("timeseries", TITLE)
+    ts = results.timeseries
+    if ts is None:
+        view.notes.append("No timeseries.parquet in these runs.")
+        return view
+    panels = [p for p in PANELS if p[0] in ts.columns]
+    names = labels(results)
+    fig = make_subplots(
+        rows=len(panels),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.035,
+        subplot_titles=[p[1] for p in panels],
+    )
+    mean = ts.groupby(["configuration", "month"])[[p[0] for p in panels]].mean()
+    for i, c in enumerate(results.configurations):
+        d = mean.loc[c]
+        for r, (key, label, unit, scale) in enumerate(panels, start=1):
+            fig.add_trace(
+                go.Scatter(
+                    x=d.index,
+                    y=(d[key] * scale).round(4),
+                    mode="lines",
+                    name=names[c],
+                    legendgroup=str(i),
+                    showlegend=r == 1,
+                    line={"color": colour(i), "width": 1.6, "dash": "solid" if i < 8 else "dot"},
+                    visible=True if i < VISIBLE else "legendonly",
+                    hovertemplate=f"{label}: " + "%{y:.4g} " + unit + "<br>month %{x}"
+                    "<extra>%{fullData.name}</extra>",
+                ),
+                row=r,
+                col=1,
+            )
+            fig.update_yaxes(title_text=unit, row=r, col=1)
+    months, burn_in = results.months()
+    months = months or int(ts["month"].max()) + 1
+    if burn_in:
+        fig.add_vrect(
+            x0=0, x1=burn_in, fillcolor="#bbbbbb", opacity=0.25, line_width=0, row="all", col=1
+        )
+        fig.add_annotation(
+            x=burn_in / 2, y=1.0, yref="paper", text="burn-in", showarrow=False, yanchor="bottom"
+        )
+    evts = events(results)
+    for start, end, _ in shock_periods(evts, months):
+        fig.add_vrect(
+            x0=start, x1=end, fillcolor="#E69F00", opacity=0.15, line_width=0, row="all", col=1
+        )
+    for e in evts:
+        who = (
+            ""
+            if len(e.configurations) == len(results.configurations)
+            else (" (" + ", ".join(esc(c) for c in e.configurations) + ")")
+        )
+        fig.add_vline(
+            x=e.month,
+            line={"color": "#D55E00" if e.is_shock else "#000000", "dash": "dash", "width": 1.2},
+            row="all",
+            col=1,
+        )
+        kind = "shock" if e.is_shock else "reform"
+        fig.add_annotation(
+            x=e.month,
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            showarrow=False,
+            textangle=-30,
+            font={"size": 10},
+            text=f"{kind} m{e.month}: {esc(e.path)}={esc(e.value)}{who}",
+        )
+    fig.update_xaxes(title_text="month of the run", row=len(panels), col=1)
+    style(
+        fig,
+        "Key rates and spending by month (mean over seeds)",
+        190 * len(panels) + 160,
+        hovermode="x unified",
+    )
+    fig.update_layout(margin={"t": 120})
+    view.charts.append(
+        Chart(
+            "timeseries",
+            fig,
+            "Each line is a configuration's monthly value averaged over seeds; grey marks the "
+            "burn-in (not counted in outcomes), orange bands are economic shocks and dashed "
+            "lines are reform dates (click a legend entry to show or hide a configuration).",
+        )
+    )
+    if not evts:
+        view.notes.append("No reforms or shocks are defined in these configurations.")
+    return view
