@@ -161,3 +161,52 @@ def _ci(x: np.ndarray, prefix: str) -> dict[str, float]:
     if not prefix:
         res = {"n": n, **res, "std": float(x.std(ddof=1)) if n >= 2 else math.nan}
     return res
+
+
+# Built once per test session and shared by the dashboard test modules.
+_CACHE: dict[str, Path] = {}
+REFORMS = (
+    "reforms=[{month: 30, path: economy.demand_index, value: 0.8},"
+    " {month: 42, path: economy.demand_index, value: 1.0},"
+    " {month: 36, path: policy.unemployment_insurance.max_duration_months, value: 12}]"
+)
+
+
+def shared_run(base: Path) -> Path:
+    """A tiny run with a shock (economy.*) and a reform, to mark on the time series."""
+    if "run" not in _CACHE:
+        _CACHE["run"] = make_run(base / "run", REFORMS)
+    return _CACHE["run"]
+
+
+def shared_sweep(base: Path) -> Path:
+    """Three regimes on two seeds (6 tiny runs)."""
+    if "sweep" not in _CACHE:
+        _CACHE["sweep"] = make_sweep(
+            base / "sweep", "seed=1,2", "regime=integration,coordination,cooperation"
+        )
+    return _CACHE["sweep"]
+
+
+def hostile_copy(sweep: Path, out: Path) -> Path:
+    """The sweep with one configuration renamed to a script tag everywhere a label is read
+    (summary.parquet, comparison.parquet, each run's manifest label)."""
+    import shutil
+
+    shutil.copytree(sweep, out)
+    summary = pd.read_parquet(out / "summary.parquet")
+    comparison = pd.read_parquet(out / "comparison.parquet")
+    victim = [c for c in dict.fromkeys(summary["configuration"])][-1]
+    for df in (summary, comparison):
+        df["configuration"] = df["configuration"].replace(victim, XSS)
+        for col in [c for c in df.columns if c.startswith("override.")]:
+            df[col] = df[col].astype(str).replace(victim.split("=", 1)[-1], XSS)
+    summary.to_parquet(out / "summary.parquet")
+    comparison.to_parquet(out / "comparison.parquet")
+    for run in summary["run"]:
+        m = out / str(run) / "manifest.json"
+        if m.exists():
+            data = json.loads(m.read_text())
+            data["label"] = XSS
+            m.write_text(json.dumps(data))
+    return out

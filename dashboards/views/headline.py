@@ -24,8 +24,7 @@ def _comparison_chart(results: Results) -> Chart:
         shared_yaxes=True,
         vertical_spacing=0.2,
         horizontal_spacing=0.04,
-        subplot_titles=[o.label for o in HEADLINE]
-        + [f"{o.label}: paired difference vs baseline" for o in HEADLINE],
+        subplot_titles=[o.label for o in HEADLINE] + ["paired difference vs baseline"] * 3,
     )
     order = [names[c] for c in results.configurations][::-1]
     for col, outcome in enumerate(HEADLINE, start=1):
@@ -62,7 +61,9 @@ def _comparison_chart(results: Results) -> Chart:
         )
         fig.add_vline(x=0, line={"color": "#444", "width": 1, "dash": "dot"}, row=2, col=col)
         fig.update_xaxes(title_text=outcome.axis, row=1, col=col)
-        fig.update_xaxes(title_text=f"difference ({outcome.diff_unit})", row=2, col=col)
+        fig.update_xaxes(
+            title_text=f"{outcome.label} difference ({outcome.diff_unit})", row=2, col=col
+        )
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
     height = max(520, 2 * (22 * len(order) + 140))
     style(

@@ -1,0 +1,200 @@
+"""Dashboards without a browser: statistics, the page's contents and safety, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboards.__main__ import main
+from dashboards.build import build
+from dashboards.load import ResultsError, load
+from dashboards.stats import frontier, kaplan_meier, ltu_share, paired, t_interval
+from tests.dashboard_fixtures import XSS, hostile_copy, shared_run, shared_sweep
+
+VIEWS = (
+    "headline",
+    "transitions",
+    "timeseries",
+    "spells",
+    "cost",
+    "alignment",
+    "distribution",
+    "provenance",
+)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp()
+
+
+@pytest.fixture(scope="module")
+def run_dir(base: Path) -> Path:
+    return shared_run(base)
+
+
+@pytest.fixture(scope="module")
+def sweep_dir(base: Path) -> Path:
+    return shared_sweep(base)
+
+
+def figures(html: str) -> dict:
+    """The figure JSON embedded in a page."""
+    m = re.search(r'<script type="application/json" id="dash-figures">(.*?)</script>', html, re.S)
+    assert m, "no figure data in the page"
+    return json.loads(m.group(1))
+
+
+# --- statistics -------------------------------------------------------------------------
+
+
+def test_t_interval_matches_textbook() -> None:
+    mean, _lo, hi, n = t_interval(np.array([1.0, 2.0, 3.0]))
+    assert (mean, n) == (2.0, 3)
+    assert hi - mean == pytest.approx(4.302652729911275 / np.sqrt(3))  # t(0.975, 2) * s/sqrt(n)
+    assert np.isnan(t_interval(np.array([5.0]))[1])
+
+
+def test_paired_difference_uses_common_seeds() -> None:
+    runs = pd.DataFrame(
+        {
+            "configuration": ["a", "a", "b", "b", "b"],
+            "seed": [1, 2, 1, 2, 3],
+            "replicate": 0,
+            "y": [1.0, 2.0, 1.5, 2.5, 100.0],
+        }
+    )
+    out = paired(runs, "y", "a").set_index("configuration")
+    assert out.at["b", "diff_mean"] == pytest.approx(0.5)  # seed 3 has no pair
+    assert out.at["b", "n_pairs"] == 2
+    assert out.at["a", "diff_mean"] == 0.0
+
+
+def test_kaplan_meier_geometric_spells() -> None:
+    # 100 spells: 50 end at 1 month, 25 at 2, 25 censored at 2.
+    spells = pd.DataFrame(
+        {
+            "duration_months": [1, 2, 2],
+            "outcome": ["job", "other", "censored"],
+            "count": [50, 25, 25],
+        }
+    )
+    km = kaplan_meier(spells).set_index("months")["survival"]
+    assert km[0] == 1.0
+    assert km[1] == pytest.approx(0.5)
+    assert km[2] == pytest.approx(0.25)  # 25 exits of 50 at risk
+    assert ltu_share(spells, 2) == pytest.approx(0.5)
+
+
+def test_frontier_keeps_only_undominated_points() -> None:
+    cost = np.array([1.0, 2.0, 3.0, 2.5, np.nan])
+    effect = np.array([1.0, 3.0, 2.0, 4.0, 9.0])
+    assert frontier(cost, effect).tolist() == [0, 1, 3]
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+def test_run_dashboard_is_self_contained_and_has_every_view(run_dir: Path, tmp_path: Path) -> None:
+    out, views = build(run_dir, tmp_path / "run.html")
+    html = out.read_text()
+    assert [v.id for v in views] == list(VIEWS)
+    for v in VIEWS:
+        assert f'<section id="{v}"' in html
+    # No external script, stylesheet or image: the browser test also checks no request.
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", html)
+    assert "Plotly.newPlot" in html and len(html) > 3_000_000  # plotly.js inlined
+    figs = figures(html)
+    for chart in ("sankey", "stocks", "timeseries", "survival", "ltu", "matrix-objectives"):
+        assert chart in figs
+    assert "calibration" in figs  # the default scenario defines targets
+    # The comparison views explain why they are empty for one run.
+    assert "needs a sweep" in html
+    for fig in figs.values():
+        layout = fig["layout"]
+        assert layout["title"]["text"], "every chart has a title"
+    assert html.count("<figcaption>") == len(figs)
+
+
+def test_time_series_marks_shocks_and_reforms(run_dir: Path, tmp_path: Path) -> None:
+    out, _ = build(run_dir, tmp_path / "run.html")
+    layout = figures(out.read_text())["timeseries"]["layout"]
+    notes = " ".join(a.get("text", "") for a in layout["annotations"])
+    assert "shock m30: economy.demand_index=0.8" in notes
+    assert "reform m36: policy.unemployment_insurance.max_duration_months=12" in notes
+    bands = [s for s in layout["shapes"] if s["type"] == "rect" and s.get("x0") == 30]
+    assert bands and bands[0]["x1"] == 42  # the shock lasts until demand recovers
+
+
+def test_sweep_dashboard_compares_configurations(sweep_dir: Path, tmp_path: Path) -> None:
+    out, views = build(sweep_dir, tmp_path / "sweep.html")
+    figs = figures(out.read_text())
+    for chart in ("headline", "cost-effectiveness", "matrix-functions", "distribution"):
+        assert chart in figs
+    results = load(sweep_dir)
+    assert len(results.configurations) == 3
+    # Headline: 3 outcomes x (means, paired differences), one point per configuration.
+    head = figs["headline"]["data"]
+    assert len(head) == 6 and all(len(t["y"]) == 3 for t in head)
+    # Aggregated before embedding: flows summed by year and averaged over seeds.
+    data = next(v.data["sankey"] for v in views if "sankey" in v.data)
+    raw = sum(len(pd.read_parquet(sweep_dir / r / "transitions.parquet")) for r in "012345")
+    assert len(data["v"]) < raw / 2
+
+
+def test_provenance_links_each_runs_config(sweep_dir: Path, tmp_path: Path) -> None:
+    out, _ = build(sweep_dir, tmp_path / "deep" / "sweep.html")
+    html = out.read_text()
+    links = re.findall(r'<a href="([^"]+config\.yaml)">', html)
+    assert len(links) == 6
+    for link in links:
+        assert not Path(link).is_absolute()
+        assert (out.parent / link).resolve().exists()
+    for run in "012345":
+        manifest = json.loads((sweep_dir / run / "manifest.json").read_text())
+        assert manifest["config_hash"][:12] in html
+
+
+def test_failed_run_is_listed_and_left_out(sweep_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "sweep"
+    shutil.copytree(sweep_dir, copy)
+    summary = pd.read_parquet(copy / "summary.parquet")
+    summary.loc[summary["run"] == "5", "status"] = "failed"
+    summary.loc[summary["run"] == "5", "error"] = "boom <b>"
+    summary.to_parquet(copy / "summary.parquet")
+    out, _ = build(copy, tmp_path / "sweep.html")
+    html = out.read_text()
+    assert "5 of 6 runs complete" in html
+    assert "boom &lt;b&gt;" in html
+    assert len(load(copy).complete) == 5
+
+
+def test_names_from_configs_are_escaped(sweep_dir: Path, tmp_path: Path) -> None:
+    hostile = hostile_copy(sweep_dir, tmp_path / "hostile")
+    out, _ = build(hostile, tmp_path / "hostile.html")
+    html = out.read_text()
+    assert XSS not in html
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text in tables
+
+
+def test_cli_writes_and_reports(run_dir: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "d.html"
+    assert main([str(run_dir), "-o", str(out)]) == 0
+    assert out.exists() and str(out) in capsys.readouterr().out
+
+
+def test_cli_rejects_unaggregated_sweep(sweep_dir: Path, tmp_path: Path, capsys) -> None:
+    copy = tmp_path / "raw"
+    shutil.copytree(sweep_dir, copy)
+    (copy / "summary.parquet").unlink()
+    assert main([str(copy)]) == 2
+    assert "sim.aggregate" in capsys.readouterr().err
+    with pytest.raises(ResultsError):
+        load(tmp_path / "nothing")

@@ -1,0 +1,170 @@
+"""Dashboards in a real browser: Playwright drives the system Chromium (never a
+downloaded one). Without Chromium these tests skip, unless ALMP_REQUIRE_BROWSER=1 (set by
+.ci/run), where they fail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dashboards.build import build
+from dashboards.export import export, system_browser
+from tests.dashboard_fixtures import XSS, hostile_copy, shared_run, shared_sweep
+
+REQUIRE = os.environ.get("ALMP_REQUIRE_BROWSER") == "1"
+RUN_CHARTS = ("sankey", "stocks", "timeseries", "survival", "ltu", "matrix-objectives")
+RUN_CHARTS += ("distribution", "calibration")
+SWEEP_CHARTS = (*RUN_CHARTS, "headline", "cost-effectiveness", "matrix-functions")
+SECTIONS = ("headline", "transitions", "timeseries", "spells", "cost", "alignment")
+SECTIONS += ("distribution", "provenance")
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRE:
+        pytest.fail(f"ALMP_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = system_browser()
+    if path is None or not Path(path).exists():
+        _unavailable("no system Chromium (apt-get install chromium, or set BROWSER_PATH)")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=chromium,
+            headless=True,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.getbasetemp()
+
+
+class Page:
+    """A dashboard opened offline, with its console errors and any network request."""
+
+    def __init__(self, browser, html: Path) -> None:
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1300, "height": 900})
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.route("**/*", self._route)
+        self.page.goto(html.resolve().as_uri())
+        self.page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+
+    def _route(self, route) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            self.requests.append(route.request.url)
+            route.abort()
+
+    def rendered(self, chart: str) -> bool:
+        loc = self.page.locator(f"#fig-{chart}.js-plotly-plot .main-svg")
+        return loc.count() > 0
+
+    def sankey_total(self) -> float:
+        return self.page.evaluate(
+            "() => document.getElementById('fig-sankey').data[0].link.value"
+            ".reduce((a, b) => a + b, 0)"
+        )
+
+
+def _check_page(browser, html: Path, charts: tuple[str, ...], shot: Path) -> Page:
+    page = Page(browser, html)
+    assert page.errors == [], page.errors
+    assert page.requests == [], f"the page fetched {page.requests}"
+    for section in SECTIONS:
+        assert page.page.locator(f"section#{section}").count() == 1
+    missing = [c for c in charts if not page.rendered(c)]
+    assert not missing, f"charts not rendered: {missing}"
+    assert page.page.locator(".js-plotly-plot").count() >= len(charts)
+    # A filter changes what is shown: restricting the Sankey to youth shrinks its flows.
+    before = page.sankey_total()
+    page.page.select_option("#sankey-life", label="youth")
+    page.page.wait_for_function(
+        "() => document.getElementById('fig-sankey').hasAttribute('data-total')"
+    )
+    after = page.sankey_total()
+    assert 0 < after < before
+    title = page.page.locator("#fig-sankey .gtitle").text_content()
+    assert "youth" in title
+    page.page.select_option("#sankey-life", label="all")
+    assert page.sankey_total() == pytest.approx(before, rel=1e-6)
+    page.page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000
+    assert page.errors == [], page.errors
+    return page
+
+
+def test_run_dashboard_in_browser(browser, base: Path, tmp_path: Path) -> None:
+    out, _ = build(shared_run(base), tmp_path / "run.html")
+    page = _check_page(browser, out, RUN_CHARTS, tmp_path / "run.png")
+    assert "needs a sweep" in page.page.locator("section#cost").inner_text()
+
+
+def test_sweep_dashboard_in_browser(browser, base: Path, tmp_path: Path) -> None:
+    out, _ = build(shared_sweep(base), tmp_path / "sweep.html")
+    page = _check_page(browser, out, SWEEP_CHARTS, tmp_path / "sweep.png")
+    # The configuration filter switches the Sankey to another configuration's flows.
+    before = page.sankey_total()
+    page.page.select_option("#sankey-config", index=2)
+    assert page.sankey_total() != before
+    # A plotly menu switches the survival curves to another group.
+    page.page.locator("#fig-survival .updatemenu-header-group").click()
+    page.page.locator("#fig-survival .updatemenu-item-text", has_text="youth").click()
+    visible = page.page.evaluate(
+        "() => document.getElementById('fig-survival').data.filter(t => t.visible === true).length"
+    )
+    assert visible == 3
+
+
+def test_script_names_show_as_text(browser, base: Path, tmp_path: Path) -> None:
+    hostile = hostile_copy(shared_sweep(base), tmp_path / "hostile")
+    out, _ = build(hostile, tmp_path / "hostile.html")
+    page = Page(browser, out)
+    assert page.dialogs == [] and page.errors == []
+    assert XSS in page.page.locator("#provenance-table").inner_text()
+    assert XSS in page.page.locator("#fig-headline").text_content()  # chart labels too
+    options = page.page.locator("#sankey-config option").all_text_contents()
+    assert XSS in options
+    page.page.select_option("#sankey-config", label=XSS)
+    assert XSS in page.page.locator("#fig-sankey .gtitle").text_content()
+    assert page.dialogs == [] and page.errors == []
+
+
+def test_export_png_and_svg_through_kaleido(chromium: str, base: Path, tmp_path: Path) -> None:
+    if not REQUIRE:
+        pytest.importorskip("kaleido")
+    _, views = build(shared_run(base), tmp_path / "run.html")
+    charts = [c for v in views for c in v.charts]
+    files = export(charts, tmp_path / "png")
+    assert len(files) == 2 * len(charts)
+    for f in files:
+        data = f.read_bytes()
+        if f.suffix == ".png":
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+        else:
+            assert b"<svg" in data[:2000]
+    assert shutil.which("chromium") or os.environ.get("BROWSER_PATH")
