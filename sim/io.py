@@ -102,9 +102,24 @@ def config_yaml(cfg: Config) -> str:
     return yaml.safe_dump(to_dict(cfg), sort_keys=False, default_flow_style=None, width=100)
 
 
-def write_run(out_dir: Path, cfg: Config, tables: dict[str, pd.DataFrame], summary: dict) -> dict:
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(data, indent=2) + "\n")
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_run(
+    out_dir: Path,
+    cfg: Config,
+    tables: dict[str, pd.DataFrame],
+    summary: dict,
+    overrides: list[str] | tuple[str, ...] = (),
+) -> dict:
     """Write all outputs of a run (``tables`` keyed as ``TABLES``), then the manifest; return
-    the manifest."""
+    the manifest. ``overrides`` (the command-line overrides that made this config) are kept
+    so that a sweep can be aggregated from its run directories alone."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stale = out_dir / MANIFEST
@@ -113,17 +128,23 @@ def write_run(out_dir: Path, cfg: Config, tables: dict[str, pd.DataFrame], summa
     write_text(out_dir / "config.yaml", config_yaml(cfg))
     for name in TABLES:
         write_parquet(out_dir / f"{name}.parquet", tables[name])
-    write_text(out_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
+    write_json(out_dir / "summary.json", summary)
     manifest = {
         "seed": cfg.seed,
         "replicate": cfg.run.replicate,
         "label": cfg.run.label,
         "config_hash": config_hash(cfg),
+        "overrides": list(overrides),
+        "regime": {
+            "eligibility": cfg.regime.eligibility,
+            "delivery": cfg.regime.delivery,
+            "financing": cfg.regime.financing,
+        },
         "code": code_version(),
         "versions": package_versions(),
         "files": {name: sha256(out_dir / name) for name in OUTPUT_FILES},
     }
-    write_text(out_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+    write_json(out_dir / MANIFEST, manifest)
     return manifest
 
 
@@ -131,7 +152,7 @@ def is_complete(run_dir: Path) -> bool:
     """A run directory is complete when its manifest exists and every hash matches."""
     run_dir = Path(run_dir)
     try:
-        manifest = json.loads((run_dir / MANIFEST).read_text())
+        manifest = read_json(run_dir / MANIFEST)
         return all(sha256(run_dir / name) == digest for name, digest in manifest["files"].items())
     except (OSError, ValueError, KeyError):
         return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +26,16 @@ class RunResult:
 
 
 def run(
-    cfg: Config, out_dir: str | Path | None = None, progress: Callable[[int], None] | None = None
+    cfg: Config,
+    out_dir: str | Path | None = None,
+    progress: Callable[[int], None] | None = None,
+    overrides: list[str] | tuple[str, ...] = (),
 ) -> RunResult:
-    """Simulate ``cfg``; when ``out_dir`` is given, write the run directory there."""
+    """Simulate ``cfg``; when ``out_dir`` is given, write the run directory there (with the
+    command-line ``overrides`` that produced ``cfg`` recorded in its manifest)."""
     validate(cfg)
     tune_allocator()
+    logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     model = LabourMarket(cfg)
     model.run(progress)
     result = RunResult(
@@ -37,5 +43,5 @@ def run(
     )
     if out_dir is not None:
         tables = {name: getattr(result, name) for name in io.TABLES}
-        result.manifest = io.write_run(Path(out_dir), cfg, tables, result.summary)
+        result.manifest = io.write_run(Path(out_dir), cfg, tables, result.summary, overrides)
     return result

@@ -73,7 +73,9 @@ BAD = [
     (["population.size=abc"], "population.size = 'abc'", "must be an integer"),
     (["run.burn_in=300"], "run.burn_in = 300", "less than run.months = 240"),
     (["policy=nope"], "policy/nope", "baseline"),
-    (["-m", "economy.tightness=0.5,-1"], "economy.tightness = -1.0", "in [0, 100]"),
+    # a sweep stops before it starts only when no job could run (else see test_sweeps.py)
+    (["-m", "economy.tightness=-2,-1"], "economy.tightness = -2.0", "in [0, 100]"),
+    (["-m", "economy.tightness=0.5,abc"], "economy.tightness = 'abc'", "must be a number"),
 ]
 
 

@@ -1,0 +1,365 @@
+"""Aggregate a sweep directory into ``summary.parquet`` and ``comparison.parquet``.
+
+``python -m sim.aggregate SWEEP_DIR [--baseline KEY=VALUE ...]`` rebuilds both files from
+the run directories alone (it reads each run's ``manifest.json`` and ``summary.json``, never
+the model), so it works on results copied from a cluster; ``AggregateCallback`` runs it at
+the end of every Hydra multirun.
+
+- ``summary.parquet``: one row per run: ``run``, ``status`` (complete / failed / missing),
+  ``error``, ``configuration`` (the overrides that vary across the sweep, seeds aside),
+  ``seed``, ``replicate``, one ``override.<key>`` column per override key, the resolved
+  ``eligibility``, ``delivery`` and ``financing``, ``config_hash``, ``commit``, and every
+  numeric outcome of ``summary.json`` flattened with dots.
+- ``comparison.parquet``: one row per (configuration, outcome): the mean across seeds and
+  its 95% confidence interval (Student t), and the paired difference against the baseline
+  configuration over the runs that share a (seed, replicate): common random numbers make
+  the paired interval much narrower than the difference of two separate intervals.
+
+The baseline is the configuration whose varying overrides all take the default values of
+``configs/config.yaml`` (e.g. the coordination preset), unless ``--baseline`` names one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from hydra.experimental.callback import Callback
+from scipy import stats
+
+from . import io, sweep
+
+SUMMARY, COMPARISON = "summary.parquet", "comparison.parquet"
+REGIME_COLUMNS = ("eligibility", "delivery", "financing")
+#: outcomes shown in the comparison table printed at the end of a sweep
+TABLE = (
+    ("poverty_headcount", "poverty", "{:.2%}"),
+    ("placement_rate_6m", "placed 6m", "{:.1%}"),
+    ("unemployment_rate", "unemployment", "{:.2%}"),
+    ("spend_total", "spend/month", "{:,.0f}"),
+    ("cost_per_placement", "cost/placement", "{:,.0f}"),
+)
+LAST_SWEEP: dict[str, int] = {}  # counts of the last sweep aggregated in this process
+
+
+# --------------------------------------------------------------------------- summary
+def flatten(summary: dict, prefix: str = "") -> dict[str, float]:
+    """Numeric leaves of a summary as ``{dotted.path: value}`` (lists such as
+    ``calibration`` are left out: they are not outcomes to average)."""
+    out: dict[str, float] = {}
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            out.update(flatten(value, f"{prefix}{key}."))
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int | float):
+            out[f"{prefix}{key}"] = float(value)
+    return out
+
+
+def _read_run(run_dir: Path, planned: list[str] | None) -> dict[str, Any]:
+    state = sweep.status(run_dir)
+    row: dict[str, Any] = {"run": run_dir.name, "status": state, "error": None}
+    overrides = planned or []
+    if state == sweep.COMPLETE:
+        manifest = io.read_json(run_dir / io.MANIFEST)
+        overrides = manifest.get("overrides", overrides)
+        row.update(
+            seed=manifest["seed"],
+            replicate=manifest["replicate"],
+            config_hash=manifest["config_hash"],
+            commit=(manifest.get("code") or {}).get("commit"),
+            **manifest.get("regime", {}),
+        )
+        row.update(flatten(io.read_json(run_dir / "summary.json")))
+    elif state == sweep.FAILED:
+        failure = io.read_json(run_dir / sweep.ERROR)
+        overrides = failure.get("overrides", overrides)
+        row["error"] = failure.get("error")
+    row["_overrides"] = overrides
+    return row
+
+
+def collect(sweep_dir: Path) -> pd.DataFrame:
+    """One row per planned or found run of the sweep (see the module docstring)."""
+    sweep_dir = Path(sweep_dir)
+    plan = sweep.read_plan(sweep_dir)
+    jobs: list[list[str]] = plan["jobs"] if plan else []
+    dirs = {d.name: d for d in sweep.run_dirs(sweep_dir)}
+    for i in range(len(jobs)):
+        dirs.setdefault(str(i), sweep_dir / str(i))
+    names = sorted(dirs, key=int)
+
+    def read(name: str) -> dict[str, Any]:
+        planned = jobs[int(name)] if int(name) < len(jobs) else None
+        return _read_run(dirs[name], planned)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:  # file reads and hashing release the GIL
+        rows = list(pool.map(read, names))
+    for row in rows:
+        for o in row.pop("_overrides"):
+            key, _, value = o.partition("=")
+            row[f"override.{sweep.override_key(key)}"] = value
+            if key == "seed" and pd.isna(row.get("seed")):
+                row["seed"] = int(value)
+            if key == "run.replicate" and pd.isna(row.get("replicate")):
+                row["replicate"] = int(value)
+    df = pd.DataFrame(rows)
+    for col in ("seed", "replicate", "config_hash", "commit", *REGIME_COLUMNS, "error"):
+        if col not in df:
+            df[col] = None
+    varying = {
+        c.removeprefix("override.")
+        for c in df.columns
+        if c.startswith("override.") and df[c].nunique(dropna=False) > 1
+    }
+    df.insert(3, "configuration", [_label(r, varying) for r in df.to_dict("records")])
+    front = ["run", "status", "error", "configuration", "seed", "replicate"]
+    overrides = sorted(c for c in df.columns if c.startswith("override."))
+    meta = [*REGIME_COLUMNS, "config_hash", "commit"]
+    outcomes = [c for c in df.columns if c not in {*front, *overrides, *meta}]
+    df = df[front + overrides + meta + outcomes]
+    for col in ("seed", "replicate"):
+        df[col] = df[col].astype("Int64")
+    return df
+
+
+def _label(row: dict, varying: set[str]) -> str:
+    overrides = [
+        f"{k.removeprefix('override.')}={v}"
+        for k, v in row.items()
+        if k.startswith("override.") and isinstance(v, str)
+    ]
+    return sweep.configuration_label(overrides, varying)
+
+
+# --------------------------------------------------------------------------- comparison
+def outcome_columns(summary: pd.DataFrame) -> list[str]:
+    skip = {"run", "status", "error", "configuration", "seed", "replicate"}
+    skip |= {*REGIME_COLUMNS, "config_hash", "commit", "months_averaged", "burn_in"}
+    return [
+        c
+        for c in summary.columns
+        if c not in skip
+        and not c.startswith("override.")
+        and pd.api.types.is_numeric_dtype(summary[c])
+    ]
+
+
+def _interval(mean: pd.Series, std: pd.Series, n: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Student-t 95% interval of a mean (NaN with fewer than two runs)."""
+    dof = (n - 1).where(n > 1)
+    half = stats.t.ppf(0.975, dof) * std / np.sqrt(n)
+    return mean - half, mean + half
+
+
+def default_baseline(summary: pd.DataFrame) -> str:
+    """The configuration whose varying overrides all take the defaults of config.yaml
+    (the first configuration when none does)."""
+    done = summary[summary["status"] == sweep.COMPLETE].drop_duplicates("configuration")
+    if done.empty:
+        return ""
+    varying = [
+        c
+        for c in summary.columns
+        if c.startswith("override.")
+        and c.removeprefix("override.") not in sweep.SEED_KEYS
+        and summary[c].nunique(dropna=False) > 1
+    ]
+    if varying:
+        defaults = _defaults([c.removeprefix("override.") for c in varying])
+        for row in done.to_dict("records"):
+            if all(_same(row.get(c), defaults[c.removeprefix("override.")]) for c in varying):
+                return str(row["configuration"])
+    return str(done["configuration"].iloc[0])
+
+
+def _defaults(keys: Iterable[str]) -> dict[str, Any]:
+    """Default value (or group choice) of each key in the composed default config."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+    from omegaconf import OmegaConf
+
+    from .config import CONFIG_DIR, register
+
+    register()
+    if GlobalHydra.instance().is_initialized():  # inside a Hydra app (the sweep's callback)
+        cfg = compose(config_name="config", return_hydra_config=True)
+    else:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose(config_name="config", return_hydra_config=True)
+    choices = dict(cfg.hydra.runtime.choices)
+    return {k: choices[k] if k in choices else OmegaConf.select(cfg, k) for k in keys}
+
+
+def _same(override: Any, default: Any) -> bool:
+    if override is None or default is None:
+        return False
+    import yaml
+
+    try:
+        return yaml.safe_load(str(override)) == default
+    except yaml.YAMLError:
+        return str(override) == str(default)
+
+
+def compare(summary: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
+    """Mean and 95% CI per configuration and outcome, and the paired difference against
+    ``baseline`` (a configuration label; the default baseline when None)."""
+    done = summary[summary["status"] == sweep.COMPLETE]
+    outcomes = outcome_columns(done)
+    if done.empty or not outcomes:
+        return pd.DataFrame()
+    baseline = default_baseline(summary) if baseline is None else baseline
+    if baseline not in set(done["configuration"]):
+        raise ValueError(
+            f"baseline {baseline!r} is not a complete configuration of this sweep: "
+            f"one of {sorted(done['configuration'].unique())}"
+        )
+    grouped = done.groupby("configuration", sort=False)[outcomes]
+    level = _long(grouped.mean(), "mean")
+    level["std"] = _long(grouped.std(ddof=1), "std")["std"].to_numpy()
+    level["n"] = _long(grouped.count(), "n")["n"].to_numpy()
+    level["ci_low"], level["ci_high"] = _interval(level["mean"], level["std"], level["n"])
+
+    key = ["seed", "replicate"]
+    base = done[done["configuration"] == baseline].drop_duplicates(key)[key + outcomes]
+    paired = done[[*key, "configuration", *outcomes]].merge(
+        base, on=key, suffixes=("", "\0base"), how="inner"
+    )
+    diff = paired[outcomes].to_numpy() - paired[[f"{c}\0base" for c in outcomes]].to_numpy()
+    diffs = pd.DataFrame(diff, columns=outcomes, index=paired.index)
+    diffs["configuration"] = paired["configuration"]
+    dg = diffs.groupby("configuration", sort=False)[outcomes]
+    d = _long(dg.mean(), "diff_mean")
+    d["diff_std"] = _long(dg.std(ddof=1), "s")["s"].to_numpy()
+    d["n_pairs"] = _long(dg.count(), "k")["k"].to_numpy()
+    d["diff_ci_low"], d["diff_ci_high"] = _interval(d["diff_mean"], d["diff_std"], d["n_pairs"])
+    out = level.merge(d, on=["configuration", "outcome"], how="left")
+    out["n_pairs"] = out["n_pairs"].fillna(0).astype(int)
+    out["baseline"] = baseline
+    out["is_baseline"] = out["configuration"] == baseline
+    describe = [
+        c
+        for c in done.columns
+        if c.startswith("override.") and c.removeprefix("override.") not in sweep.SEED_KEYS
+    ] + list(REGIME_COLUMNS)
+    config_cols = done.drop_duplicates("configuration").set_index("configuration")[describe]
+    out = out.join(config_cols, on="configuration")
+    order = ["configuration", "outcome", "n", "mean", "std", "ci_low", "ci_high", "baseline"]
+    order += ["is_baseline", "n_pairs", "diff_mean", "diff_std", "diff_ci_low", "diff_ci_high"]
+    return out[order + describe].reset_index(drop=True)
+
+
+def _long(wide: pd.DataFrame, name: str) -> pd.DataFrame:
+    return wide.reset_index().melt(id_vars="configuration", var_name="outcome", value_name=name)
+
+
+# --------------------------------------------------------------------------- command
+def aggregate(sweep_dir: Path, baseline: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Write ``summary.parquet`` and ``comparison.parquet`` into ``sweep_dir``."""
+    sweep_dir = Path(sweep_dir)
+    summary = collect(sweep_dir)
+    comparison = compare(summary, baseline)
+    io.write_parquet(sweep_dir / SUMMARY, summary)
+    io.write_parquet(sweep_dir / COMPARISON, comparison)
+    LAST_SWEEP.clear()
+    LAST_SWEEP.update(summary["status"].value_counts().to_dict())
+    return summary, comparison
+
+
+def report(sweep_dir: Path, summary: pd.DataFrame, comparison: pd.DataFrame) -> str:
+    """Text report: status counts, failed runs with their overrides, comparison table."""
+    counts = summary["status"].value_counts()
+    lines = [
+        f"sweep directory: {sweep_dir}",
+        f"runs: {counts.get(sweep.COMPLETE, 0)} complete, {counts.get(sweep.FAILED, 0)} "
+        f"failed, {counts.get(sweep.MISSING, 0)} missing (of {len(summary)})",
+    ]
+    for r in summary[summary["status"] != sweep.COMPLETE].to_dict("records"):
+        overrides = [
+            f"{k.removeprefix('override.')}={v}"
+            for k, v in r.items()
+            if k.startswith("override.") and isinstance(v, str)
+        ]
+        lines.append(f"  {r['status']} run {r['run']} ({' '.join(overrides)}): {r['error'] or ''}")
+    if not comparison.empty:
+        lines.append(comparison_table(comparison))
+    return "\n".join(lines)
+
+
+def comparison_table(comparison: pd.DataFrame) -> str:
+    """Mean [95% CI] of the headline outcomes per configuration, and the paired difference."""
+    shown = [t for t in TABLE if t[0] in set(comparison["outcome"])]
+    idx = comparison.set_index(["configuration", "outcome"])
+    configs = list(dict.fromkeys(comparison["configuration"]))
+    width = max(len(c) for c in [*configs, "configuration"])
+    baseline = comparison["baseline"].iloc[0]
+    head = f"{'configuration':<{width}}  " + "  ".join(f"{label:>30}" for _, label, _ in shown)
+    lines = [f"mean [95% CI] across seeds; paired difference vs {baseline}", head]
+    for c in configs:
+        cells, deltas = [], []
+        for key, _, fmt in shown:
+            r = idx.loc[(c, key)]
+            ci = (
+                ""
+                if math.isnan(r["ci_low"])
+                else f" [{fmt.format(r['ci_low'])}, {fmt.format(r['ci_high'])}]"
+            )
+            cells.append(f"{fmt.format(r['mean']) + ci:>30}")
+            d = "" if r["is_baseline"] or math.isnan(r["diff_mean"]) else fmt.format(r["diff_mean"])
+            if d and not math.isnan(r["diff_ci_low"]):
+                d += f" [{fmt.format(r['diff_ci_low'])}, {fmt.format(r['diff_ci_high'])}]"
+            deltas.append(f"{('Δ ' + d) if d else '':>30}")
+        lines.append(f"{c:<{width}}  " + "  ".join(cells))
+        if any(x.strip() for x in deltas):
+            lines.append(f"{'':<{width}}  " + "  ".join(deltas))
+    return "\n".join(lines)
+
+
+class AggregateCallback(Callback):
+    """Hydra callback: plan the sweep's progress count at the start, aggregate at the end."""
+
+    def on_multirun_start(self, config, **kwargs: Any) -> None:
+        params = config.hydra.sweeper.params or {}
+        jobs = sweep.plan(list(config.hydra.overrides.task), {k: str(v) for k, v in params.items()})
+        sweep.write_plan(Path(config.hydra.sweep.dir), jobs)
+
+    def on_multirun_end(self, config, **kwargs: Any) -> None:
+        sweep_dir = Path(config.hydra.sweep.dir)
+        summary, comparison = aggregate(sweep_dir)
+        print(report(sweep_dir, summary, comparison), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sim.aggregate", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("sweep_dir", type=Path)
+    parser.add_argument(
+        "--baseline",
+        help="configuration label to compare against (default: the one at config.yaml's defaults)",
+    )
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        print(f"sim.aggregate: {args.sweep_dir} is not a directory", file=sys.stderr)
+        return 2
+    try:
+        summary, comparison = aggregate(args.sweep_dir, args.baseline)
+    except ValueError as exc:
+        print(f"sim.aggregate: {exc}", file=sys.stderr)
+        return 2
+    print(report(args.sweep_dir, summary, comparison))
+    print(f"wrote {args.sweep_dir / SUMMARY} and {args.sweep_dir / COMPARISON}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
