@@ -43,23 +43,49 @@ class Event:
 def events(results: Results) -> list[Event]:
     """Every reform of every configuration, merged when configurations share it."""
     found: dict[tuple[int, str, str], list[str]] = {}
+    values: dict[tuple[int, str, str], Any] = {}
     for c in results.configurations:
         for r in results.config(results.first_run(c)).get("reforms") or []:
             if not isinstance(r, dict) or "month" not in r:
                 continue
             key = (int(r["month"]), str(r.get("path", "")), repr(r.get("value")))
             found.setdefault(key, []).append(c)
-    return [Event(m, p, v, tuple(cs)) for (m, p, v), cs in sorted(found.items())]
+            values[key] = r.get("value")
+    return [Event(k[0], k[1], values[k], tuple(cs)) for k, cs in sorted(found.items())]
 
 
-def shock_periods(evts: list[Event], months: int) -> list[tuple[int, int, Event]]:
-    """Shock start to the next economy change of the same configurations (or the end)."""
-    shocks = [e for e in evts if e.is_shock]
-    out = []
-    for i, e in enumerate(shocks):
-        later = [s.month for s in shocks[i + 1 :] if s.month > e.month]
-        out.append((e.month, min(later) if later else months, e))
-    return out
+def _lookup(config: dict[str, Any], path: str) -> Any:
+    node: Any = config
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def shock_periods(
+    evts: list[Event], months: int, config: dict[str, Any] | None = None
+) -> list[tuple[int, int]]:
+    """Months during which some ``economy.*`` parameter is away from its baseline value
+    (the value in config.yaml, before reforms): from the change until it is set back, or
+    to the end of the run."""
+    base = {e.path: _lookup(config or {}, e.path) for e in evts if e.is_shock}
+    current = dict(base)
+    periods: list[tuple[int, int]] = []
+    start: int | None = None
+    for month in sorted({e.month for e in evts if e.is_shock}):
+        for e in evts:
+            if e.is_shock and e.month == month:
+                current[e.path] = e.value
+        shocked = any(current[p] != base[p] for p in base)
+        if shocked and start is None:
+            start = month
+        elif not shocked and start is not None:
+            periods.append((start, month))
+            start = None
+    if start is not None:
+        periods.append((start, months))
+    return periods
 
 
 def build(results: Results) -> View:
@@ -108,11 +134,12 @@ def build(results: Results) -> View:
             x=burn_in / 2, y=1.0, yref="paper", text="burn-in", showarrow=False, yanchor="bottom"
         )
     evts = events(results)
-    for start, end, _ in shock_periods(evts, months):
+    base_config = results.config(results.first_run(results.baseline))
+    for start, end in shock_periods(evts, months, base_config):
         fig.add_vrect(
             x0=start, x1=end, fillcolor="#E69F00", opacity=0.15, line_width=0, row="all", col=1
         )
-    for e in evts:
+    for k, e in enumerate(evts):
         who = (
             ""
             if len(e.configurations) == len(results.configurations)
@@ -127,11 +154,11 @@ def build(results: Results) -> View:
         kind = "shock" if e.is_shock else "reform"
         fig.add_annotation(
             x=e.month,
-            y=1.0,
+            y=1.025 + 0.018 * (k % 3),
             yref="paper",
             yanchor="bottom",
+            xanchor="left",
             showarrow=False,
-            textangle=-30,
             font={"size": 10},
             text=f"{kind} m{e.month}: {esc(e.path)}={esc(e.value)}{who}",
         )
@@ -142,7 +169,7 @@ def build(results: Results) -> View:
         190 * len(panels) + 160,
         hovermode="x unified",
     )
-    fig.update_layout(margin={"t": 120})
+    fig.update_layout(margin={"t": 150})
     view.charts.append(
         Chart(
             "timeseries",
