@@ -250,7 +250,7 @@ def compare(summary: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
         c
         for c in done.columns
         if c.startswith("override.") and c.removeprefix("override.") not in sweep.SEED_KEYS
-    ] + list(REGIME_COLUMNS)
+    ] + [c for c in REGIME_COLUMNS if c in done.columns]
     config_cols = done.drop_duplicates("configuration").set_index("configuration")[describe]
     out = out.join(config_cols, on="configuration")
     order = ["configuration", "outcome", "n", "mean", "std", "ci_low", "ci_high", "baseline"]

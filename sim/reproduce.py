@@ -108,10 +108,11 @@ def describe(name: str, old: Path, new: Path) -> list[str]:
     return [f"line count differs: recorded {len(a)}, now {len(b)}"]
 
 
-def reproduce(run_dir: Path, out=sys.stdout) -> int:
+def reproduce(run_dir: Path, out=None) -> int:
     """Re-run ``run_dir`` and compare; return the exit status."""
     from .runner import run
 
+    out = sys.stdout if out is None else out
     run_dir = Path(run_dir)
     try:
         manifest = io.read_json(run_dir / io.MANIFEST)

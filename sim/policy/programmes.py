@@ -83,7 +83,6 @@ class ProgrammeTable:
         self.formal_only_bonus = np.append(self.wage_subsidy, False)
 
 
-
 class Programmes(Process):
     name = "programmes"
 

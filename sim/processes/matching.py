@@ -53,7 +53,8 @@ class Matching(Process):
         if h.certified_premium > 0:
             log_weight += np.log1p(h.certified_premium) * (w.certified[a] & v_formal)
         # exponential race: the smallest E_i / weight_i wins with probability ~ weight_i
-        log_key = np.log(-np.log1p(-race)) - log_weight
+        with np.errstate(divide="ignore"):  # a draw of exactly 0 gives E = 0: -inf, it wins
+            log_key = np.log(-np.log1p(-race)) - log_weight
         best = np.full(vb.n, np.inf)
         np.minimum.at(best, target, log_key)
         lowest = np.flatnonzero(log_key == best[target])
