@@ -67,9 +67,12 @@ def _read_json(path: Path) -> dict[str, Any]:
         return {}
 
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text())
+        data = yaml.load(path.read_text(), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -124,6 +127,11 @@ class Results:
     def timeseries(self) -> pd.DataFrame | None:
         """The used time-series columns of every complete run, stacked."""
         return self.per_run("timeseries.parquet", TIMESERIES_COLUMNS)
+
+    @cached_property
+    def spells(self) -> pd.DataFrame | None:
+        """spells.parquet of every complete run, stacked (None for older runs)."""
+        return self.per_run("spells.parquet")
 
     def run_dir(self, run: str) -> Path:
         return self.root if self.kind == "run" else self.root / str(run)

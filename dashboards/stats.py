@@ -47,32 +47,43 @@ def paired(runs: pd.DataFrame, column: str, baseline: str) -> pd.DataFrame:
     Columns: configuration, mean, ci_low, ci_high, diff_mean, diff_ci_low, diff_ci_high,
     n_pairs.
     """
-    keys = ["seed", "replicate"]
-    if column not in runs.columns:
+    if column not in runs.columns or runs.empty:
         return pd.DataFrame(columns=list(PAIRED_COLUMNS))
-    base = runs[runs["configuration"] == baseline].set_index(keys)[column]
-    base = base[~base.index.duplicated()]
-    rows = []
-    for configuration, group in runs.groupby("configuration", sort=False):
-        mean, lo, hi, _ = t_interval(group[column])
-        own = group.set_index(keys)[column]
-        own = own[~own.index.duplicated()]
-        common = own.index.intersection(base.index)
-        d_mean, d_lo, d_hi, n_pairs = t_interval((own[common] - base[common]).to_numpy())
-        rows.append((configuration, mean, lo, hi, d_mean, d_lo, d_hi, n_pairs))
+    order = list(dict.fromkeys(runs["configuration"]))
+    wide = runs.pivot_table(
+        index=["seed", "replicate"],
+        columns="configuration",
+        values=column,
+        aggfunc="first",
+        dropna=False,
+    ).reindex(columns=order)
+    levels = _intervals(wide)
+    if baseline in wide.columns:
+        diffs = _intervals(wide.sub(wide[baseline], axis=0))
+    else:
+        diffs = levels * math.nan
     return pd.DataFrame(
-        rows,
-        columns=[
-            "configuration",
-            "mean",
-            "ci_low",
-            "ci_high",
-            "diff_mean",
-            "diff_ci_low",
-            "diff_ci_high",
-            "n_pairs",
-        ],
+        {
+            "configuration": order,
+            "mean": levels["mean"].to_numpy(),
+            "ci_low": levels["low"].to_numpy(),
+            "ci_high": levels["high"].to_numpy(),
+            "diff_mean": diffs["mean"].to_numpy(),
+            "diff_ci_low": diffs["low"].to_numpy(),
+            "diff_ci_high": diffs["high"].to_numpy(),
+            "n_pairs": diffs["n"].fillna(0).astype(int).to_numpy(),
+        }
     )
+
+
+def _intervals(wide: pd.DataFrame) -> pd.DataFrame:
+    """Column-wise mean and 95% t interval of a (seeds x configurations) table."""
+    n = wide.notna().sum()
+    mean = wide.mean()
+    sd = wide.std(ddof=1)
+    q = pd.Series(stats.t.ppf(0.975, np.maximum(n.to_numpy() - 1, 1)), index=n.index)
+    half = (q * sd / np.sqrt(n)).where(n >= 2)
+    return pd.DataFrame({"mean": mean, "low": mean - half, "high": mean + half, "n": n})
 
 
 def kaplan_meier(spells: pd.DataFrame, horizon: int | None = None) -> pd.DataFrame:

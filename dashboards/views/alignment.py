@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..load import Results
-from ..stats import ltu_share, paired
+from ..stats import paired
 from ..style import DIVERGING, HEADLINE, LIFE_STAGES, SEQUENTIAL, esc
 from . import Chart, View
 from .common import compare, labels, style, sweep_only_note
@@ -122,13 +122,17 @@ def _functions(results: Results) -> Chart | None:
 def _with_spells_ltu(results: Results) -> pd.DataFrame:
     """The run table plus each run's share of 12+ month spells by life stage."""
     runs = results.complete.copy()
-    spells = results.per_run("spells.parquet")
+    spells = results.spells
     for g in LIFE_STAGES:
         runs[f"spells.ltu.{g}"] = math.nan
     if spells is None:
         return runs
-    for (run, g), sub in spells.groupby(["run", "life_stage"]):
-        runs.loc[runs["run"] == run, f"spells.ltu.{g}"] = ltu_share(sub)
+    long = spells.assign(_ltu=spells["count"].where(spells["duration_months"] >= 12, 0))
+    sums = long.groupby(["run", "life_stage"])[["_ltu", "count"]].sum()
+    share = (sums["_ltu"] / sums["count"].where(sums["count"] > 0)).unstack("life_stage")
+    for g in LIFE_STAGES:
+        if g in share.columns:
+            runs[f"spells.ltu.{g}"] = runs["run"].map(share[g]).astype(float)
     return runs
 
 

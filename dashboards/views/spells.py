@@ -150,7 +150,7 @@ def _ltu_from_summary(results: Results) -> Chart:
 
 def build(results: Results) -> View:
     view = View("spells", TITLE)
-    spells = results.per_run("spells.parquet")
+    spells = results.spells
     if spells is None or spells.empty:
         view.notes.append(
             "These runs have no spells.parquet (written by newer versions of the model), "

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -179,32 +178,28 @@ def _stocks(results: Results) -> Chart | None:
     names = labels(results)
     mean = ts.groupby(["configuration", "month"])[[f"n_{s}" for s in states] + ["n_workers"]]
     mean = mean.mean()
+    share = mean[[f"n_{s}" for s in states]].div(mean["n_workers"], axis=0) * 100.0
     months = sorted(int(m) for m in ts["month"].unique())
     step = max(1, math.ceil(len(months) / 80))
     shown = months[::step]
     if months[-1] not in shown:
         shown.append(months[-1])
+    # (month, configuration) x state, in the page's order; NaN where a run is shorter.
+    grid = share.reindex(pd.MultiIndex.from_product([configs, shown])).round(2)
+    x = [names[c] for c in configs]
 
     def bars(month: int) -> list[go.Bar]:
-        out = []
-        for s in states:
-            y = []
-            for c in configs:
-                try:
-                    row = mean.loc[(c, month)]
-                    y.append(round(100.0 * row[f"n_{s}"] / row["n_workers"], 2))
-                except KeyError:
-                    y.append(np.nan)
-            out.append(
-                go.Bar(
-                    x=[names[c] for c in configs],
-                    y=y,
-                    name=s,
-                    marker_color=STATE_COLOURS[s],
-                    hovertemplate=f"{s}: " + "%{y:.1f}%<extra>%{x}</extra>",
-                )
+        rows = grid.xs(month, level=1)
+        return [
+            go.Bar(
+                x=x,
+                y=rows[f"n_{s}"].to_numpy(),
+                name=s,
+                marker_color=STATE_COLOURS[s],
+                hovertemplate=f"{s}: " + "%{y:.1f}%<extra>%{x}</extra>",
             )
-        return out
+            for s in states
+        ]
 
     fig = go.Figure(data=bars(shown[0]))
     fig.frames = [go.Frame(data=bars(m), name=str(m)) for m in shown]
