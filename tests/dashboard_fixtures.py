@@ -1,23 +1,17 @@
 """Tiny real runs and sweeps for the dashboard tests (population=small run=short).
 
-A sweep is aggregated with ``python -m sim.aggregate`` when that module exists; until then
-``aggregate`` below writes summary.parquet and comparison.parquet to the same spec, from the
-run directories' files only.
+Sweeps are aggregated with ``python -m sim.aggregate`` (summary.parquet, comparison.parquet).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import yaml
-from scipy import stats
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where `python -m sim` runs (a clean checkout can be pointed at while sim/ is being edited).
@@ -43,124 +37,14 @@ def make_run(out: Path, *overrides: str) -> Path:
 
 def make_sweep(out: Path, *axes: str) -> Path:
     run_sim(*axes, f"hydra.sweep.dir={out}", multirun=True)
-    if (SIM_ROOT / "sim" / "aggregate.py").exists():
-        subprocess.run(
-            [sys.executable, "-m", "sim.aggregate", str(out)],
-            cwd=SIM_ROOT,
-            check=True,
-            capture_output=True,
-        )
-    else:
-        aggregate(out)
+    # The multirun's callback aggregates too; running the command checks it stands alone.
+    subprocess.run(
+        [sys.executable, "-m", "sim.aggregate", str(out)],
+        cwd=SIM_ROOT,
+        check=True,
+        capture_output=True,
+    )
     return out
-
-
-def _flatten(d: dict, prefix: str = "") -> dict[str, float]:
-    out: dict[str, float] = {}
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out.update(_flatten(v, f"{prefix}{k}."))
-        elif isinstance(v, int | float) and not isinstance(v, bool):
-            out[f"{prefix}{k}"] = float(v)
-    return out
-
-
-def _overrides(run_dir: Path) -> list[str]:
-    path = run_dir / ".hydra" / "overrides.yaml"
-    if path.exists():
-        return list(yaml.safe_load(path.read_text()) or [])
-    return []
-
-
-def aggregate(sweep: Path, baseline: str | None = None) -> None:
-    """Stand-in for ``python -m sim.aggregate``: the two tables of the spec."""
-    multirun = yaml.safe_load((sweep / "multirun.yaml").read_text())
-    task = list(multirun.get("hydra", {}).get("overrides", {}).get("task", []) or [])
-    rows = []
-    for d in sorted(
-        (p for p in sweep.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name)
-    ):
-        cfg = (
-            yaml.safe_load((d / "config.yaml").read_text()) if (d / "config.yaml").exists() else {}
-        )
-        manifest = (
-            json.loads((d / "manifest.json").read_text())
-            if (d / "manifest.json").exists()
-            else None
-        )
-        overrides = _overrides(d) or task
-        kv = dict(o.split("=", 1) for o in overrides if "=" in o)
-        swept = {
-            k: v
-            for k, v in kv.items()
-            if k not in ("seed", "run.replicate")
-            and not k.startswith("hydra.")
-            and k not in ("population", "run")
-            and not k.startswith("population.")
-        }
-        label = " ".join(f"{k}={v}" for k, v in swept.items()) or "default"
-        regime = cfg.get("regime", {}) or {}
-        row = {
-            "run": d.name,
-            "status": "complete" if manifest else "failed",
-            "error": None if manifest else "no manifest.json",
-            "configuration": label,
-            "seed": int(cfg.get("seed", 0)),
-            "replicate": int((cfg.get("run") or {}).get("replicate", 0)),
-            **{f"override.{k}": str(v) for k, v in swept.items()},
-            "eligibility": regime.get("eligibility"),
-            "delivery": regime.get("delivery"),
-            "financing": regime.get("financing"),
-            "config_hash": (manifest or {}).get("config_hash"),
-            "commit": ((manifest or {}).get("code") or {}).get("commit"),
-        }
-        if manifest:
-            row.update(_flatten(json.loads((d / "summary.json").read_text())))
-        rows.append(row)
-    summary = pd.DataFrame(rows)
-    summary.to_parquet(sweep / "summary.parquet")
-    ok = summary[summary["status"] == "complete"]
-    configs = list(dict.fromkeys(ok["configuration"]))
-    base = baseline or configs[0]
-    fixed = set(summary.columns[: summary.columns.get_loc("commit") + 1])
-    outcomes = [c for c in ok.columns if c not in fixed]
-    meta_cols = ["eligibility", "delivery", "financing"] + [
-        c for c in ok.columns if c.startswith("override.")
-    ]
-    out = []
-    keys = ["seed", "replicate"]
-    b = ok[ok["configuration"] == base].set_index(keys)
-    for c in configs:
-        g = ok[ok["configuration"] == c]
-        gi = g.set_index(keys)
-        meta = g.iloc[0][meta_cols].to_dict()
-        for o in outcomes:
-            x = g[o].dropna().to_numpy(float)
-            common = gi.index.intersection(b.index)
-            dx = (gi.loc[common, o] - b.loc[common, o]).dropna().to_numpy(float)
-            out.append(
-                {
-                    "configuration": c,
-                    "outcome": o,
-                    **_ci(x, ""),
-                    **_ci(dx, "diff_"),
-                    "baseline": base,
-                    "is_baseline": c == base,
-                    "n_pairs": len(dx),
-                    **meta,
-                }
-            )
-    pd.DataFrame(out).to_parquet(sweep / "comparison.parquet")
-
-
-def _ci(x: np.ndarray, prefix: str) -> dict[str, float]:
-    n = len(x)
-    mean = float(x.mean()) if n else math.nan
-    half = float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n)) if n >= 2 else math.nan
-    res = {f"{prefix}mean": mean, f"{prefix}ci_low": mean - half, f"{prefix}ci_high": mean + half}
-    if not prefix:
-        res = {"n": n, **res, "std": float(x.std(ddof=1)) if n >= 2 else math.nan}
-    return res
 
 
 # Built once per test session and shared by the dashboard test modules.
