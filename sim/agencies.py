@@ -50,6 +50,24 @@ class EmploymentService(Institution):
     clients: int = 0
 
 
+class EmploymentOffice(Institution):
+    """A regional office of the employment service: the counsellors posted in one region and
+    the clients registered there (set each month by case management). Offices differ in
+    caseload when staff are not spread the way job seekers are."""
+
+    kind = "employment_office"
+
+    def __init__(self, model: mesa.Model, name: str, region: int) -> None:
+        super().__init__(model, name)
+        self.region = region
+        self.counsellors = 0.0
+        self.clients = 0
+
+    @property
+    def caseload(self) -> float:
+        return self.clients / self.counsellors if self.counsellors > 0 else 0.0
+
+
 class TrainingProvider(Institution):
     """Runs programmes: intakes of referred people; its queue is the waiting list and its
     budget the money financing gives it this month (set each month by the regime layer)."""

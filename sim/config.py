@@ -66,7 +66,13 @@ class PopulationConfig:
     )
     disability_share: float = prob("share with a disability at the start", "share")
     carer_share: list[float] = par("share with care responsibilities (men, women)", lo=0.0, hi=1.0)
-    regions: int = par("number of regions", lo=1, hi=100)
+    region_shares: list[float] = par(
+        "population share of each region (one entry per region, summing to 1); each region "
+        "has its own employment-service office",
+        lo=0.0,
+        hi=1.0,
+        unit="share",
+    )
     initial_unemployment: float = prob("share of the labour force unemployed at start", "share")
     initial_informality: float = prob("share of employment informal at start", "share")
     demography: DemographyConfig = sub(DemographyConfig)
@@ -273,6 +279,29 @@ class CaseManagementConfig:
     )
     sanction_months: int = par(
         "months of benefit suspension per sanction", lo=0, hi=24, unit="months"
+    )
+    office_staffing: str = field(
+        default=REQUIRED,
+        metadata={
+            "doc": "how counsellors are spread over the regional offices: in proportion to "
+            "the region's population, the same number per office, or moved each month to "
+            "follow each office's clients",
+            "choices": ("population", "equal", "caseload"),
+        },
+    )
+    outreach: float = prob(
+        "monthly probability a discouraged inactive person is oriented back to registration "
+        "(single point of contact, minimum level)"
+    )
+    shared_history: float = prob(
+        "share of a repeated intake's burden (its cost and its drop-off) avoided because "
+        "agencies share the client's case history (single point of contact)",
+        "share",
+    )
+    reserved_places: float = prob(
+        "share of each month's programme places reserved for clients with an open case at "
+        "the employment service (single point of contact, intermediate level)",
+        "share",
     )
 
 
@@ -531,6 +560,11 @@ def validate(cfg: Config) -> Config:
     _require(
         len(pop.skill_beta) == 2,
         f"population.skill_beta = {pop.skill_beta} is not allowed: must be [a, b]",
+    )
+    _require(
+        1 <= len(pop.region_shares) <= 100 and abs(sum(pop.region_shares) - 1.0) < 1e-6,
+        f"population.region_shares = {pop.region_shares} is not allowed: 1 to 100 shares "
+        f"summing to 1 (they sum to {sum(pop.region_shares):.6g})",
     )
     _require(
         len(pop.digital_share) == 4,

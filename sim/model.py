@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import outputs, population
-from .agencies import BenefitAgency, EmploymentService, TrainingProvider
+from .agencies import BenefitAgency, EmploymentOffice, EmploymentService, TrainingProvider
 from .config import Config
 from .params import DatedParams
 from .policy.programmes import ProgrammeTable
@@ -47,6 +47,10 @@ class LabourMarket(mesa.Model):
         self.benefit_agency = BenefitAgency(self, "benefit agency")
         self.employment_service = EmploymentService(self, "employment service")
         self.training_provider = TrainingProvider(self, "training provider")
+        self.offices = [
+            EmploymentOffice(self, f"employment office, region {r}", r)
+            for r in range(len(cfg.population.region_shares))
+        ]
         self.moves = Moves(self.workers)
         self.programme_table = ProgrammeTable(cfg)
         self.columns = outputs.columns(self.programme_table.names)

@@ -113,6 +113,12 @@ TIMESERIES: dict[str, str] = {
     "n_clients": "registered unemployed clients at the start of the month",
     "counsellors": "counsellors employed (full-time equivalents)",
     "caseload": "clients per counsellor",
+    "caseload_max_office": "clients per counsellor in the busiest regional office",
+    "caseload_min_office": "clients per counsellor in the least busy regional office",
+    "new_outreach_returns": "discouraged people oriented back to registration by outreach "
+    "(single point of contact)",
+    "new_reserved_starts": "programme starts on places reserved for employment-service "
+    "clients (single point of contact)",
     "new_contacts": "contacts with clients (counsellor meetings and online)",
     "new_contacts_online": "online self-service contacts",
     "contact_rate": "meetings / clients",
@@ -298,6 +304,9 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     )
     r["caseload"] = _share(f.get("n_clients", 0), f.get("counsellors", 0.0))
     r["contact_rate"] = _share(f.get("new_contacts", 0), f.get("n_clients", 0))
+    loads = [o.caseload for o in model.offices if o.counsellors > 0]
+    r["caseload_max_office"] = max(loads, default=0.0)
+    r["caseload_min_office"] = min(loads, default=0.0)
     r["spend_total"] = (
         r["spend_benefits"]
         + r["spend_almp"]
@@ -483,6 +492,10 @@ def summarise(ts, cohorts: Cohorts, burn_in: int, targets: dict | None = None) -
         "duplicated_intakes_per_month": float(post["new_duplicated_intakes"].mean()),
         "waiting_list": float(post["n_waiting"].mean()),
         "caseload": float(post["caseload"].mean()),
+        "caseload_max_office": float(post["caseload_max_office"].mean()),
+        "caseload_min_office": float(post["caseload_min_office"].mean()),
+        "outreach_returns_per_month": float(post["new_outreach_returns"].mean()),
+        "reserved_starts_per_month": float(post["new_reserved_starts"].mean()),
         "contact_rate": float(post["contact_rate"].mean()),
         "sanctions_per_month": float(post["new_sanctions"].mean()),
     }

@@ -84,7 +84,8 @@ def build(cfg: Config, streams: Streams) -> tuple[Workers, Households, dict]:
     children = np.minimum(rng.poisson(pop.children_per_household, n_hh), 12)
     hh = Households(sizes, children, rng.random(n_hh))
     hh.set_scale(cfg.policy.poverty.equivalence_adult, cfg.policy.poverty.equivalence_child)
-    hh_region = rng.integers(0, pop.regions, n_hh)
+    shares = np.asarray(pop.region_shares, dtype=np.float64)
+    hh_region = rng.choice(shares.size, size=n_hh, p=shares / shares.sum())
 
     w = Workers(n)
     w.household[:] = np.repeat(np.arange(n_hh, dtype=np.int32), sizes)

@@ -54,7 +54,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("pension", np.float32, "monthly pension once retired"),
     Column("referral_due", np.int16, "month a pending referral reaches the provider, -1 none"),
     Column("waiting_since", np.int16, "month the worker joined a provider's waiting list, -1 none"),
-    Column("registered", np.int8, "employment-service case: 0 undecided, 1 open, 2 none"),
+    Column(
+        "registered",
+        np.int8,
+        "employment-service case: 0 undecided, 1 open, 2 none, 3 oriented by outreach",
+    ),
     Column("profile", np.float32, "profiling score at intake (higher = more at risk of LTU)"),
     Column("iap", np.bool_, "an individual action plan (mutual obligations) is agreed"),
     Column("strikes", np.int8, "consecutive monitored months without job search"),

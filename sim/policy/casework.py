@@ -32,7 +32,8 @@ from ..process import Process
 from ..states import JOB_SEEKER, LastJob, State, life_stage
 from . import rules
 
-UNDECIDED, OPEN, NO_CASE = 0, 1, 2
+# case status (``registered``); ORIENTED: brought back by outreach, registers at next intake
+UNDECIDED, OPEN, NO_CASE, ORIENTED = 0, 1, 2, 3
 
 
 def risk_index(model, idx: np.ndarray) -> np.ndarray:
@@ -71,19 +72,20 @@ class CaseManagement(Process):
         if by_draw.size:
             u[by_draw] = u[by_draw] / max(cm.registration, 1e-12)
         clients = np.flatnonzero(mv.free(State.UNEMPLOYED) & (w.registered == OPEN))
-        counsellors = cm.counsellors_per_1000 * w.n / 1000.0
-        if cm.max_caseload > 0:
-            counsellors = max(counsellors, clients.size / cm.max_caseload)
+        region = w.region[clients].astype(np.intp)
+        counsellors = self._staff(model, region)  # by regional office
         capacity = counsellors * cm.contacts_per_counsellor
-        high = self._high_risk(model, clients)
+        high = self._high_risk(model, clients, region)
         # multi-channel: the digitally literate who are not high-risk self-serve online, which
         # leaves the counsellors' capacity to those who cannot (segmentation, section 3)
         online = cm.multi_channel & w.digital[clients] & ~high
-        p_high = rules.contact_probability(int(high.sum()), counsellors, cm.contacts_per_counsellor)
-        left = max(capacity - p_high * high.sum(), 0.0)
-        low_n = int((~high & ~online).sum())
-        p_low = min(1.0, left / low_n) if low_n else 0.0
-        p = np.where(high, p_high, np.where(online, cm.online_contact, p_low))
+        n_regions = counsellors.size
+        n_high = np.bincount(region[high], minlength=n_regions)
+        p_high = rules.contact_probability(n_high, counsellors, cm.contacts_per_counsellor)
+        left = np.maximum(capacity - p_high * n_high, 0.0)
+        n_low = np.bincount(region[~high & ~online], minlength=n_regions)
+        p_low = np.minimum(1.0, left / np.maximum(n_low, 1))
+        p = np.where(high, p_high[region], np.where(online, cm.online_contact, p_low[region]))
         seen = u[clients] < p
         met = clients[seen]
         model.contacted = met
@@ -96,20 +98,51 @@ class CaseManagement(Process):
         w.iap[first] = True
         f = model.flows
         f["n_clients"] += clients.size
-        f["counsellors"] += counsellors
+        f["counsellors"] += float(counsellors.sum())
         f["new_contacts"] += met.size
         f["new_action_plans"] += first.size
         service = model.employment_service
-        service.tally("spend_admin_counsellors", counsellors * cm.counsellor_cost)
-        service.counsellors, service.clients = counsellors, clients.size  # capacity, caseload
+        service.tally("spend_admin_counsellors", float(counsellors.sum()) * cm.counsellor_cost)
+        service.counsellors, service.clients = float(counsellors.sum()), clients.size
+        per_office = np.bincount(region, minlength=n_regions)
+        for office in model.offices:  # capacity and caseload of each regional office
+            office.counsellors = float(counsellors[office.region])
+            office.clients = int(per_office[office.region])
+
+    def setup(self, model) -> None:
+        n_regions = len(model.offices)
+        people = np.bincount(model.workers.region, minlength=n_regions)
+        self.population_share = people / max(people.sum(), 1)
+
+    def _staff(self, model, region: np.ndarray) -> np.ndarray:
+        """Counsellors of each regional office this month (``office_staffing``), topped up to
+        ``max_caseload`` clients each when that cap is set (advanced single point of
+        contact: at most 100)."""
+        cm, n = model.cfg.policy.case_management, model.workers.n
+        n_regions = len(model.offices)
+        clients = np.bincount(region, minlength=n_regions)
+        if cm.office_staffing == "equal":
+            share = np.full(n_regions, 1.0 / n_regions)
+        elif cm.office_staffing == "caseload" and clients.sum() > 0:
+            share = clients / clients.sum()
+        else:
+            share = self.population_share
+        counsellors = cm.counsellors_per_1000 * n / 1000.0 * share
+        if cm.max_caseload > 0:
+            counsellors = np.maximum(counsellors, clients / cm.max_caseload)
+        return counsellors
 
     def _register(self, model, u: np.ndarray) -> np.ndarray:
         """Open cases for new job seekers; return those who registered by the draw."""
         w, mv, cm = model.workers, model.moves, model.cfg.policy.case_management
+        status = w.registered
         new = np.flatnonzero(
-            mv.free(State.UNEMPLOYED) & (w.registered == UNDECIDED) & (w.spell >= 1)
+            mv.free(State.UNEMPLOYED)
+            & ((status == UNDECIDED) | (status == ORIENTED))
+            & (w.spell >= 1)
         )
         claimant = (w.ui_left[new] > 0) | model.sa_claimant_households[w.household[new]]
+        claimant |= status[new] == ORIENTED  # they need no draw either
         opens = claimant | (u[new] < cm.registration)
         w.registered[new] = np.where(opens, OPEN, NO_CASE)
         reg = new[opens]
@@ -130,14 +163,20 @@ class CaseManagement(Process):
         return risk_index(model, idx) + (noise * rng.standard_normal(idx.size)).astype(np.float32)
 
     @staticmethod
-    def _high_risk(model, clients: np.ndarray) -> np.ndarray:
-        """The ``high_risk_share`` of clients with the highest profiling scores."""
+    def _high_risk(model, clients: np.ndarray, region: np.ndarray) -> np.ndarray:
+        """The ``high_risk_share`` of each office's clients with the highest profiling
+        scores (each office ranks its own clients)."""
         share = model.cfg.policy.case_management.high_risk_share
-        k = round(share * clients.size)
         high = np.zeros(clients.size, dtype=bool)
-        if k > 0:
-            score = model.workers.profile[clients]
-            high[np.argpartition(-score, k - 1)[:k]] = True
+        score = model.workers.profile[clients]
+        # offices in turn: sort by (region, -score) once and take each office's top k
+        order = np.lexsort((-score, region))
+        counts = np.bincount(region, minlength=len(model.offices))
+        start = 0
+        for n in counts:
+            k = round(share * n)
+            high[order[start : start + k]] = True
+            start += n
         return high
 
 

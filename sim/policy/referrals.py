@@ -31,6 +31,7 @@ import numpy as np
 from ..process import Process
 from ..processes.income import reimbursement_rate
 from ..states import State
+from .casework import OPEN
 from .financing import Financing
 
 NONE = -1
@@ -144,7 +145,11 @@ class Referrals(Process):
         leakage = route.leakage
         if cfg.regime.delivery == "coordination" and route.co_location:
             leakage *= 1.0 - route.co_location_effect
-        stay_all = (1.0 - route.drop_off) ** (route.intakes - 1)
+        # a shared case history (single point of contact) spares part of each repeated
+        # intake: the data are not asked again, so fewer drop off and it costs less
+        shared = cfg.policy.case_management.shared_history
+        drop_off = route.drop_off * (1.0 - shared)
+        stay_all = (1.0 - drop_off) ** (route.intakes - 1)
         ud = u[due]
         lost = ud < leakage
         dropped = ~lost & (ud < leakage + (1.0 - leakage) * (1.0 - stay_all))
@@ -152,13 +157,15 @@ class Referrals(Process):
         w.referral_prog[due[lost | dropped]] = NONE
         reached = int((~lost).sum())
         intakes = reached * route.intakes
+        repeated = reached * (route.intakes - 1)
         f = model.flows
         f["new_referrals_lost"] += int(lost.sum())
         f["new_intake_dropouts"] += int(dropped.sum())
         f["new_intakes"] += intakes
-        f["new_duplicated_intakes"] += reached * (route.intakes - 1)
+        f["new_duplicated_intakes"] += repeated
         f["new_queue_arrivals"] += arrived.size
-        model.training_provider.tally("spend_admin_intakes", intakes * cfg.regime.queue.intake_cost)
+        cost = (intakes - shared * repeated) * cfg.regime.queue.intake_cost
+        model.training_provider.tally("spend_admin_intakes", cost)
         w.waiting_since[arrived] = month
 
     # ------------------------------------------------------------ 3. queue and admission
@@ -196,7 +203,7 @@ class Referrals(Process):
                 continue
             order = self._order(model, mine)
             room = self.financing.places(model, k, mine.size, int(participants[k]))
-            admitted = mine[order[:room]]
+            admitted = mine[self._reserve(model, mine, order, room)]
             self._exit(model, admitted, month)
             w.waiting_since[admitted] = NONE
             w.referral_prog[admitted] = NONE
@@ -229,6 +236,23 @@ class Referrals(Process):
             rate = reimbursement_rate(model, w.spell[mine])
             return np.lexsort((mine, w.waiting_since[mine], rate))
         return np.lexsort((mine, w.waiting_since[mine]))
+
+    @staticmethod
+    def _reserve(model, mine: np.ndarray, order: np.ndarray, room: int) -> np.ndarray:
+        """Positions in ``mine`` of the ``room`` people admitted: with ``reserved_places``
+        (single point of contact, intermediate level) that share of the places goes first to
+        clients with an open case at the employment service, in queue order; places they do
+        not take, and the rest, go to everyone in queue order."""
+        share = model.cfg.policy.case_management.reserved_places
+        if share <= 0 or room <= 0 or room >= mine.size:
+            return order[:room]
+        client = model.workers.registered[mine[order]] == OPEN
+        first = order[client][: int(share * room + 0.5)]  # the share of places, rounded
+        taken = np.zeros(mine.size, dtype=bool)
+        taken[first] = True
+        rest = order[~taken[order]][: room - first.size]
+        model.flows["new_reserved_starts"] += first.size
+        return np.concatenate([first, rest])
 
     @staticmethod
     def _exit(model, idx: np.ndarray, month: int) -> None:

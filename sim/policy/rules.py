@@ -40,16 +40,19 @@ def next_strikes(strikes, monitored, complied, sanction_after: int):
 
 
 def contact_probability(
-    clients: int, counsellors: float, contacts_per_counsellor: float, max_caseload: float = 0.0
-) -> float:
-    """Monthly probability a client meets a counsellor: the service's contact capacity over
-    its clients, capped at 1. ``max_caseload`` > 0 hires counsellors up to that ratio (the
-    advanced single point of contact: at most 100 clients per counsellor)."""
-    if clients <= 0:
-        return 0.0
+    clients, counsellors, contacts_per_counsellor: float, max_caseload: float = 0.0
+):
+    """Monthly probability a client meets a counsellor: the office's contact capacity over
+    its clients, capped at 1 (0 without clients). ``max_caseload`` > 0 hires counsellors up
+    to that ratio (the advanced single point of contact: at most 100 clients per counsellor).
+    Vectorised over offices; a scalar for scalar inputs."""
+    clients = np.asarray(clients, dtype=np.float64)
+    counsellors = np.asarray(counsellors, dtype=np.float64)
     if max_caseload > 0:
-        counsellors = max(counsellors, clients / max_caseload)
-    return float(min(1.0, counsellors * contacts_per_counsellor / clients))
+        counsellors = np.maximum(counsellors, clients / max_caseload)
+    capacity = counsellors * contacts_per_counsellor
+    p = np.where(clients > 0, np.minimum(1.0, capacity / np.maximum(clients, 1.0)), 0.0)
+    return p if p.ndim else float(p)
 
 
 def reimbursement_rate(spell_months, steps_from, rates) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Inactivity entry and exit: care, discouragement after long spells, disability.
+"""Inactivity entry and exit: care, discouragement after long spells, disability; and the
+outreach of a single point of contact, which orients discouraged people back to registration.
 
 Entry hazards compete for the same worker through one draw (cumulative thresholds), so the
 probabilities are exactly those configured. All hazards are small, so only workers whose
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..policy.casework import ORIENTED
 from ..process import Process
 from ..states import LABOUR_FORCE, InactiveReason, State
 
@@ -19,9 +21,11 @@ class Inactivity(Process):
 
     def step(self, model) -> None:
         w, mv, p = model.workers, model.moves, model.cfg.economy.inactivity
+        cm = model.cfg.policy.case_management
+        outreach = cm.outreach if cm.enabled else 0.0
         u = model.uniform(self.name)
         entry_max = p.care_entry + p.disability_onset + p.discouraged_entry
-        exit_max = max(p.care_exit, p.discouraged_exit, p.disability_exit)
+        exit_max = max(p.care_exit, p.discouraged_exit + outreach, p.disability_exit)
         cand = np.flatnonzero(u < max(entry_max, exit_max))
         cand = cand[~mv.moved[cand]]
         s0, uc = mv.state0[cand], u[cand]
@@ -56,10 +60,18 @@ class Inactivity(Process):
                 reason == InactiveReason.DISCOURAGED,
                 reason == InactiveReason.DISABILITY,
             ],
-            [p.care_exit, p.discouraged_exit, p.disability_exit],
+            [p.care_exit, p.discouraged_exit + outreach, p.disability_exit],
             0.0,
         )
-        back = i_idx[uc[ina] < exit_p]
+        returns = uc[ina] < exit_p
+        back = i_idx[returns]
+        # outreach of a single point of contact: the extra returners come back oriented to
+        # the employment service and register at their next intake
+        oriented = (
+            returns & (reason == InactiveReason.DISCOURAGED) & (uc[ina] >= p.discouraged_exit)
+        )
+        w.registered[i_idx[oriented]] = ORIENTED
+        model.flows["new_outreach_returns"] += int(oriented.sum())
         w.inactive_reason[back] = InactiveReason.NONE
         w.spell[back] = 0
         mv.move(back, State.UNEMPLOYED)
