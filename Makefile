@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-all lint bench install clean
+.PHONY: demo test test-all lint bench bench-sweep install clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -17,8 +17,12 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# The three regime presets x 5 replicates at 100,000 workers x 240 months (about 2 minutes on
+# 2 cores), a fresh sweep each time; then the planners' dashboard of that sweep.
 demo: $(STAMP)
-	$(PY) -m sim hydra.run.dir=results/demo
+	rm -rf results/demo
+	$(PY) -m sim -m sweep=regimes hydra.sweep.dir=results/demo
+	$(PY) -m dashboards results/demo -o results/demo/dashboard.html
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -33,6 +37,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks.engine
+
+bench-sweep: $(STAMP)
+	$(PY) -m benchmarks.sweep
 
 clean:
 	rm -rf $(VENV) build *.egg-info
