@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .states import household_type
+
 
 class Households:
-    __slots__ = ("adults", "children", "equivalence", "n", "persons", "takeup_draw")
+    __slots__ = ("adults", "children", "equivalence", "kind", "n", "persons", "takeup_draw")
 
     def __init__(self, adults: np.ndarray, children: np.ndarray, takeup_draw: np.ndarray) -> None:
         self.n = adults.size
@@ -20,6 +22,7 @@ class Households:
         self.persons = (self.adults + self.children).astype(np.float64)
         self.takeup_draw = takeup_draw.astype(np.float32)
         self.equivalence = np.ones(self.n)
+        self.kind = household_type(self.adults, self.children)  # fixed: slots stay for life
 
     def set_scale(self, adult_weight: float, child_weight: float) -> None:
         """Equivalence scale (OECD-modified by default: 1 + 0.5 per further adult + 0.3/child)."""

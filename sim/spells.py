@@ -45,7 +45,7 @@ class SpellLog:
 
         A running spell ticks from ``spell0`` to ``spell0 + 1``; anything else means it ended
         and its completed length is ``spell0`` months (the time convention of placements)."""
-        seeking0 = np.flatnonzero(JOB_SEEKER[state0])
+        seeking0 = np.flatnonzero(JOB_SEEKER[state0])  # about a tenth of the slots
         ended = seeking0[w.spell[seeking0] != spell0[seeking0] + 1]
         if ended.size == 0:
             return

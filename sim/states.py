@@ -89,14 +89,13 @@ LAST_JOB_NAMES = ["never_employed", "formal", "informal"]
 # Formality of the worker's current work (the distributional breakdown): a formal job, an
 # informal job, or no job now (public works counts as no job: it is a programme).
 FORMALITY_NAMES = ["formal", "informal", "not_employed"]
-_FORMALITY_OF_STATE = np.full(N_STATES, 2, dtype=np.intp)
-_FORMALITY_OF_STATE[State.FORMAL] = 0
-_FORMALITY_OF_STATE[State.INFORMAL] = 1
+assert State.FORMAL == 0 and State.INFORMAL == 1 and min(State) == 0
 
 
 def formality(state: np.ndarray) -> np.ndarray:
-    """Index into ``FORMALITY_NAMES`` of each worker's current work."""
-    return _FORMALITY_OF_STATE[state]
+    """Index into ``FORMALITY_NAMES`` of each worker's current work (formal and informal are
+    states 0 and 1; every other state is 'not employed')."""
+    return np.minimum(state, 2)
 
 
 HOUSEHOLD_TYPE_NAMES = [

@@ -169,14 +169,11 @@ class CaseManagement(Process):
         share = model.cfg.policy.case_management.high_risk_share
         high = np.zeros(clients.size, dtype=bool)
         score = model.workers.profile[clients]
-        # offices in turn: sort by (region, -score) once and take each office's top k
-        order = np.lexsort((-score, region))
-        counts = np.bincount(region, minlength=len(model.offices))
-        start = 0
-        for n in counts:
-            k = round(share * n)
-            high[order[start : start + k]] = True
-            start += n
+        for r in range(len(model.offices)):
+            mine = np.flatnonzero(region == r)
+            k = round(share * mine.size)
+            if k > 0:
+                high[mine[np.argpartition(-score[mine], k - 1)[:k]]] = True
         return high
 
 

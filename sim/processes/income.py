@@ -18,7 +18,6 @@ from ..states import (
     SEX_NAMES,
     State,
     formality,
-    household_type,
     life_stage,
 )
 
@@ -128,11 +127,11 @@ class HouseholdIncome(Process):
         income[laid_off] += severance
         paid = model.ui_paid  # indices of UI recipients this month
         income[paid] += w.ui_amount[paid]
-        wages_by_state = np.bincount(state, weights=w.wage, minlength=N_STATES)
-        formal_wages = float(wages_by_state[State.FORMAL])
+        formal_wages = _total(w.wage, state == State.FORMAL)
+        informal_wages = _total(w.wage, state == State.INFORMAL)
         model.flows["revenue_contributions"] += formal_wages * ui.contribution_rate
         model.flows["spend_pensions"] += float(w.pension.sum(dtype=np.float64))
-        model.flows["earnings"] += formal_wages + float(wages_by_state[State.INFORMAL])
+        model.flows["earnings"] += formal_wages + informal_wages
         voluntary = model.voluntary[state[model.voluntary] == State.INFORMAL]
         if voluntary.size:  # the contribution staircase: a reduced rate on informal earnings
             paid_in = w.wage[voluntary] * pol.informal_coverage.staircase_rate
@@ -157,9 +156,8 @@ class HouseholdIncome(Process):
         agency.tally("spend_admin_claims", n_claims * pol.admin.cost_per_claim_month)
         eq_income = (hh_income + top_up) / hh.equivalence
         # before income support: without UI, programme payments and social assistance
-        transfers = np.zeros(hh.n)
-        np.add.at(transfers, w.household[paid], w.ui_amount[paid])
-        np.add.at(transfers, w.household[got], amount)
+        transfers = np.bincount(w.household[paid], weights=w.ui_amount[paid], minlength=hh.n)
+        transfers += np.bincount(w.household[got], weights=amount, minlength=hh.n)
         eq_pre = np.maximum(hh_income - transfers, 0.0) / hh.equivalence
         self._poverty(model, eq_income, eq_pre, top_up > 0, hh_ui)
 
@@ -176,18 +174,16 @@ class HouseholdIncome(Process):
             short_pre = np.maximum(1.0 - eq_pre / line, 0.0)
         else:
             short = short_pre = np.zeros(hh.n)
-        poor = short > 0
+        poor, poor_pre = short > 0, short_pre > 0
         persons = hh.persons.sum()
-        r["poverty_headcount"] = _share(float(hh.persons[poor].sum()), persons)
+        n_poor, n_poor_pre = _total(hh.persons, poor), _total(hh.persons, poor_pre)
+        r["poverty_headcount"] = _share(n_poor, persons)
         r["poverty_gap"] = _share(float((hh.persons * short).sum()), persons)
         r["poverty_severity"] = _share(float((hh.persons * short**2).sum()), persons)
-        r["poverty_headcount_pre_transfer"] = _share(
-            float(hh.persons[short_pre > 0].sum()), persons
-        )
-        r["child_poverty_headcount"] = _share(
-            float(hh.children[poor].sum()), float(hh.children.sum())
-        )
-        _group_poverty(r, w, hh, poor, eq_income)
+        r["poverty_headcount_pre_transfer"] = _share(n_poor_pre, persons)
+        children = hh.children.astype(np.float64)
+        r["child_poverty_headcount"] = _share(_total(children, poor), float(children.sum()))
+        _group_poverty(r, w, hh, poor, eq_income, line)
         # protection: any income support (UI or a social-assistance household)
         unemployed = np.flatnonzero(w.state == State.UNEMPLOYED)
         ui_now = np.zeros(w.n, dtype=np.bool_)
@@ -195,38 +191,54 @@ class HouseholdIncome(Process):
         supported = ui_now[unemployed] | sa_paid[w.household[unemployed]]
         r["benefit_coverage_unemployed"] = _share(float(supported.sum()), float(unemployed.size))
         hh_supported = sa_paid | ui_paid_hh
-        r["income_support_coverage"] = _share(float(hh.persons[hh_supported].sum()), persons)
-        poor_pre = short_pre > 0
+        r["income_support_coverage"] = _share(_total(hh.persons, hh_supported), persons)
         r["income_support_coverage_poor"] = _share(
-            float(hh.persons[poor_pre & hh_supported].sum()), float(hh.persons[poor_pre].sum())
+            _total(hh.persons, poor_pre & hh_supported), n_poor_pre
         )
-        r["n_lifted_out_of_poverty"] = float(hh.persons[poor_pre].sum() - hh.persons[poor].sum())
+        r["n_lifted_out_of_poverty"] = n_poor_pre - n_poor
 
 
-def _group_poverty(r: dict, w, hh, poor: np.ndarray, eq_income: np.ndarray) -> None:
+def _total(weights: np.ndarray, mask: np.ndarray) -> float:
+    """Sum of ``weights`` where ``mask``: a product and numpy's pairwise sum, about four
+    times faster than boolean indexing here (and, unlike a BLAS dot product, the same bits
+    whatever the thread count)."""
+    return float((weights * mask).sum())
+
+
+def _group_poverty(
+    r: dict, w, hh, poor: np.ndarray, eq_income: np.ndarray, line: float
+) -> None:
     """Poverty headcount and mean equivalised income by life stage, sex, formality (of the
     people aged 15+ who hold the slots now) and household type (of all persons).
 
-    One bincount over the (stage, sex, formality) cells serves every worker margin, so the
-    distributional breakdown costs two passes over the workers, not one per group.
+    One cell code per worker, (stage, sex, formality), serves every worker margin: three
+    bincounts over the workers, not three per group. The household values are gathered to
+    the workers once (poor there means below ``line``, as for ``poor``).
     """
     shape = (len(LIFE_STAGE_NAMES), len(SEX_NAMES), len(FORMALITY_NAMES))
-    cell = (life_stage(w.age).astype(np.intp) * shape[1] + w.sex) * shape[2] + formality(w.state)
+    cell = life_stage(w.age).astype(np.intp)
+    cell *= shape[1]
+    cell += w.sex
+    cell *= shape[2]
+    cell += formality(w.state)
     n_cells = shape[0] * shape[1] * shape[2]
-    size = np.bincount(cell, minlength=n_cells).reshape(shape)
-    n_poor = np.bincount(cell, weights=poor[w.household], minlength=n_cells).reshape(shape)
-    income = np.bincount(cell, weights=eq_income[w.household], minlength=n_cells).reshape(shape)
+    eq_workers = eq_income[w.household]
+    income = np.bincount(cell, weights=eq_workers, minlength=n_cells).reshape(shape)
+    # size and poor count in one pass: code 2 * cell + poor
+    cell *= 2
+    cell += eq_workers < line
+    both = np.bincount(cell, minlength=2 * n_cells).reshape(*shape, 2)
+    size, n_poor = both.sum(axis=-1), both[..., 1]
     for axis, names in enumerate((LIFE_STAGE_NAMES, SEX_NAMES, FORMALITY_NAMES)):
         others = tuple(a for a in range(3) if a != axis)
         g_size, g_poor, g_income = (x.sum(axis=others) for x in (size, n_poor, income))
         for k, name in enumerate(names):
             r[f"poverty_headcount_{name}"] = _share(float(g_poor[k]), float(g_size[k]))
             r[f"mean_equivalised_income_{name}"] = _share(float(g_income[k]), float(g_size[k]))
-    kind = household_type(hh.adults, hh.children)
     n_types = len(HOUSEHOLD_TYPE_NAMES)
-    persons = np.bincount(kind, weights=hh.persons, minlength=n_types)
-    poor_persons = np.bincount(kind, weights=hh.persons * poor, minlength=n_types)
-    income_persons = np.bincount(kind, weights=hh.persons * eq_income, minlength=n_types)
+    by_poor = np.bincount(2 * hh.kind + poor, weights=hh.persons, minlength=2 * n_types)
+    persons, poor_persons = by_poor.reshape(n_types, 2).sum(axis=1), by_poor[1::2]
+    income_persons = np.bincount(hh.kind, weights=hh.persons * eq_income, minlength=n_types)
     for k, name in enumerate(HOUSEHOLD_TYPE_NAMES):
         r[f"poverty_headcount_{name}"] = _share(float(poor_persons[k]), float(persons[k]))
         r[f"mean_equivalised_income_{name}"] = _share(float(income_persons[k]), float(persons[k]))
