@@ -71,11 +71,9 @@ def table_differences(old: pd.DataFrame, new: pd.DataFrame, top: int = 5) -> lis
         else:
             rows = int((a.astype(str) != b.astype(str)).sum())
             found.append((float("inf"), f"{col}: {rows} rows differ"))
-    found.sort(key=lambda x: -x[0])
-    lines = [text for _, text in found[:top]]
-    if len(found) > top:
-        lines.append(f"... and {len(found) - top} more columns")
-    return lines or ["same values, different bytes (encoding or metadata)"]
+    return _largest(found, top, "columns") or [
+        "same values, different bytes (encoding or metadata)"
+    ]
 
 
 def json_differences(old: dict, new: dict, top: int = 5) -> list[str]:
@@ -88,11 +86,16 @@ def json_differences(old: dict, new: dict, top: int = 5) -> list[str]:
                 found.append((abs(a[k] - b[k]), f"{k}: recorded {a[k]!r}, now {b[k]!r}"))
             else:
                 found.append((float("inf"), f"{k}: only {'recorded' if k in a else 'now'}"))
-    found.sort(key=lambda x: -x[0])
+    return _largest(found, top, "outcomes") or ["same outcomes, different bytes (formatting)"]
+
+
+def _largest(found: list[tuple[float, str]], top: int, what: str) -> list[str]:
+    """The ``top`` descriptions with the largest differences, and how many more there are."""
+    found = sorted(found, key=lambda x: -x[0])
     lines = [text for _, text in found[:top]]
     if len(found) > top:
-        lines.append(f"... and {len(found) - top} more outcomes")
-    return lines or ["same outcomes, different bytes (formatting)"]
+        lines.append(f"... and {len(found) - top} more {what}")
+    return lines
 
 
 def describe(name: str, old: Path, new: Path) -> list[str]:
