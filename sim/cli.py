@@ -121,7 +121,10 @@ def precheck(argv: list[str]) -> list[tuple[list[str], str]]:
             _fail(describe_error(exc))
         bad = _check_jobs(jobs)
     if bad and len(bad) == len(jobs):
-        _fail(bad[0][1] + (f" (and in all {len(jobs)} jobs)" if len(jobs) > 1 else ""))
+        _fail(
+            bad[0][1]
+            + (f" (every one of the {len(jobs)} jobs is invalid)" if len(jobs) > 1 else "")
+        )
     for job, message in bad:
         print(
             f"sim: config error in the job {' '.join(job)}: {message}; "
