@@ -156,7 +156,8 @@ class HouseholdIncome(Process):
         agency.tally("spend_admin_claims", n_claims * pol.admin.cost_per_claim_month)
         eq_income = (hh_income + top_up) / hh.equivalence
         # before income support: without UI, programme payments and social assistance
-        transfers = np.bincount(w.household[paid], weights=w.ui_amount[paid], minlength=hh.n)
+        transfers = np.zeros(hh.n)  # float even when nobody is paid (bincount of nothing: int)
+        transfers += np.bincount(w.household[paid], weights=w.ui_amount[paid], minlength=hh.n)
         transfers += np.bincount(w.household[got], weights=amount, minlength=hh.n)
         eq_pre = np.maximum(hh_income - transfers, 0.0) / hh.equivalence
         self._poverty(model, eq_income, eq_pre, top_up > 0, hh_ui)
@@ -205,9 +206,7 @@ def _total(weights: np.ndarray, mask: np.ndarray) -> float:
     return float((weights * mask).sum())
 
 
-def _group_poverty(
-    r: dict, w, hh, poor: np.ndarray, eq_income: np.ndarray, line: float
-) -> None:
+def _group_poverty(r: dict, w, hh, poor: np.ndarray, eq_income: np.ndarray, line: float) -> None:
     """Poverty headcount and mean equivalised income by life stage, sex, formality (of the
     people aged 15+ who hold the slots now) and household type (of all persons).
 
