@@ -38,7 +38,7 @@ YOUTH_END = LIFE_STAGE_BOUNDS_YEARS[0] * 12  # age (months) at which youth (15-2
 #: ``reason`` = ``inactive_reason``); ``region`` is not used by any rule here
 # fmt: off
 ATTRIBUTES = ("age", "sex", "household", "skill", "certified", "digital", "disabled", "carer",
-              "sector", "state", "last_job", "months_in_state", "spell", "contrib", "wage",
+              "sector", "state", "last_job", "months_in_state", "spell", "idle", "contrib", "wage",
               "ui_left", "ui_amount", "programme_left", "pension", "referral_due",
               "waiting_since")
 
@@ -54,6 +54,7 @@ COLUMNS = ("month", *(f"n_{s}" for s in STATE_NAMES), "n_workers", "n_labour_for
 #: one programme (vocational training), not case management or the other programmes: it
 #: runs with these overrides, and so does the engine when the two are compared
 REFERENCE_OVERRIDES = (
+    "economy.labour_demand.mode=fixed_tightness",
     "policy.case_management.enabled=false",
     "policy.displacement.early_retirement=0.0",
     "policy.displacement.severance_months_per_year=0.0",
@@ -122,6 +123,7 @@ class WorkerAgent(mesa.Agent):
         self.sector = rnd.choices(range(len(m.employment_share)), m.employment_share)[0]
         self.state, self.reason, self.last_job = INACTIVE, EDUCATION, NO_JOB
         self.months_in_state = self.spell = self.contrib = self.ui_left = self.programme_left = 0
+        self.idle = 0
         self.wage = self.ui_amount = self.pension = 0.0
         self.moved = True
 
@@ -156,9 +158,11 @@ class WorkerAgent(mesa.Agent):
             return False
         s = self.model.cfg.economy.search
         if self.state in (UNEMPLOYED, TRAINING):
-            effort = s.effort_unemployed * math.exp(-s.discouragement * self.spell)
-            if self.ui_left > 0:
-                effort *= s.benefit_effort
+            effort = s.effort_unemployed * math.exp(-s.discouragement * self.idle)
+            if self.ui_left > 0:  # moral hazard, fading over the last months of entitlement
+                rr = min(self.ui_amount / max(self.wage, 1.0), 1.0)
+                horizon = min(self.ui_left, s.exhaustion_horizon) / s.exhaustion_horizon
+                effort *= 1.0 - s.benefit_response * rr * horizon
             if self.state == TRAINING:
                 effort *= vocational(self.model.cfg).lock_in
         elif self.state == INFORMAL:
@@ -168,13 +172,13 @@ class WorkerAgent(mesa.Agent):
         return self.random.random() < effort
 
     def log_hiring_weight(self, requirement: float, formal: bool) -> float:
-        """Skill fit, scarring by spell length, no work experience, certification (formal)."""
+        """Skill fit, scarring by idle months, no work experience, certification (formal)."""
         h = self.model.cfg.economy.hiring
-        log_w = -h.mismatch_penalty * max(requirement - self.skill, 0.0) - h.scarring * self.spell
+        log_w = -h.mismatch_penalty * max(requirement - self.skill, 0.0) - h.scarring * self.idle
         if self.last_job == NO_JOB:  # never worked
             log_w -= h.no_experience_penalty
-        if formal and self.certified:
-            log_w += math.log1p(h.certified_premium)
+        if formal and not self.certified:
+            log_w -= math.log1p(h.certified_premium)
         return log_w
 
     def hire(self, sector: int, formal: bool) -> None:
@@ -276,6 +280,9 @@ class WorkerAgent(mesa.Agent):
             self.age += 1
         self.months_in_state += 1
         self.spell = self.spell + 1 if self.state in (UNEMPLOYED, TRAINING) else 0
+        self.idle = (
+            self.idle + 1 if self.state == UNEMPLOYED else 0 if self.spell == 0 else self.idle
+        )
         self.contrib = ((self.contrib << 1) | (self.state == FORMAL)) & MASK64
 
 

@@ -93,6 +93,17 @@ class SectorConfig:
     skill_requirement: float = prob(
         "mean skill required by this sector's formal vacancies", "skill"
     )
+    productivity: float = par(
+        "monthly output of a formal job at skill 0 and demand 1 (free-entry mode)",
+        lo=0.0,
+        unit="currency/month",
+    )
+    informal_productivity: float = par(
+        "output of an informal wage job relative to a formal one, same skill (free-entry mode)",
+        lo=0.0,
+        hi=5.0,
+        unit="ratio",
+    )
 
 
 @dataclass
@@ -101,8 +112,31 @@ class SearchConfig:
     effort_informal: float = prob(
         "probability an informal worker applies for a formal job in a month"
     )
-    benefit_effort: float = par(
-        "search effort of UI recipients relative to non-recipients", lo=0.0, hi=1.0, unit="ratio"
+    benefit_response: float = par(
+        "fall in search effort per unit of the UI replacement ratio, at least "
+        "exhaustion_horizon months of entitlement left (moral hazard)",
+        lo=0.0,
+        hi=1.0,
+        unit="effort per replacement ratio",
+    )
+    exhaustion_horizon: int = par(
+        "months before exhaustion over which effort rises back to its unpaid level",
+        lo=1,
+        hi=120,
+        unit="months",
+    )
+    monitoring_threat: float = par(
+        "relative rise of search effort of a client under monitoring (ex-ante sanction effect)",
+        lo=0.0,
+        hi=10.0,
+        unit="ratio",
+    )
+    post_sanction: float = par(
+        "relative rise of search effort while a sanction runs (ex-post effect, on top of "
+        "the lost benefit)",
+        lo=0.0,
+        hi=10.0,
+        unit="ratio",
     )
     discouragement: float = par(
         "relative fall in search effort per month of spell", lo=0.0, hi=1.0, unit="1/month"
@@ -124,7 +158,10 @@ class HiringConfig:
         unit="ratio",
     )
     scarring: float = par(
-        "fall in log hiring weight per month of unemployment", lo=0.0, hi=1.0, unit="1/month"
+        "fall in log hiring weight per month of idle search (not programme months)",
+        lo=0.0,
+        hi=1.0,
+        unit="1/month",
     )
     no_experience_penalty: float = par(
         "fall in log hiring weight for applicants who have never worked",
@@ -137,7 +174,10 @@ class HiringConfig:
         "s.d. of vacancy skill requirements around their mean", lo=0.0, hi=1.0, unit="skill"
     )
     skill_return: float = par(
-        "log-wage gain per unit of skill", lo=0.0, hi=10.0, unit="log points/skill"
+        "log-productivity (fixed mode: log-wage) gain per unit of skill",
+        lo=0.0,
+        hi=10.0,
+        unit="log points/skill",
     )
 
 
@@ -148,6 +188,20 @@ class FormalityConfig:
         "formalisation hazard multiplier for certified workers", lo=0.0, hi=100.0, unit="ratio"
     )
     informalisation: float = prob("monthly hazard that a formal job becomes informal")
+    cost_response: float = par(
+        "free-entry mode: elasticity of the formalisation hazard (and, inverted, of "
+        "informalisation) to the value of a formal job relative to an informal one",
+        lo=0.0,
+        hi=20.0,
+        unit="ratio",
+    )
+    reference_ratio: float = par(
+        "free-entry mode: formal/informal job-value ratio at which the two hazards take "
+        "their base values",
+        lo=0.01,
+        hi=100.0,
+        unit="ratio",
+    )
 
 
 @dataclass
@@ -164,15 +218,119 @@ class InactivityConfig:
 
 
 @dataclass
+class LabourDemandConfig:
+    """Vacancy stock, matching function, free entry and wage bargaining (docs/model.md)."""
+
+    mode: str = field(
+        default=REQUIRED,
+        metadata={
+            "doc": "free_entry: a vacancy stock created by free entry on the value of a match "
+            "and a matching function; fixed_tightness: tightness x demand vacancies per "
+            "applicant, lapsing monthly (textbook checks)",
+            "choices": ("free_entry", "fixed_tightness"),
+        },
+    )
+    matching_efficiency: float = par(
+        "scale mu of the Cobb-Douglas matching function m = mu S^eta V^(1-eta)",
+        lo=0.0,
+        hi=10.0,
+    )
+    matching_elasticity: float = prob(
+        "elasticity eta of meetings with respect to searchers", "elasticity"
+    )
+    vacancy_expiry: float = prob("monthly probability an open vacancy is withdrawn")
+    posting_cost: float = par(
+        "marginal cost of posting a vacancy at the reference flow, in months of the "
+        "sector's formal productivity",
+        lo=0.0,
+        hi=100.0,
+        unit="months of output",
+    )
+    posting_elasticity: float = par(
+        "elasticity of new vacancies to the expected value of a vacancy (convex posting "
+        "costs; infinite = pure free entry)",
+        lo=0.01,
+        hi=100.0,
+        unit="elasticity",
+    )
+    posting_scale: float = par(
+        "new vacancies a month per 1,000 people aged 15+ when the expected value of a "
+        "vacancy equals the posting cost, split over sectors by vacancy_share",
+        lo=0.0,
+        hi=1000.0,
+        unit="vacancies per 1,000 per month",
+    )
+    discount: float = par("monthly discount factor of firms", lo=0.5, hi=1.0, unit="ratio")
+    bargaining_power: float = prob("worker's Nash bargaining weight phi", "share")
+    home_production: float = par(
+        "flow value of not working, before benefits (the outside option)",
+        lo=0.0,
+        unit="currency/month",
+    )
+    expectation_weight: float = prob(
+        "weight of the latest month in firms' expectations of fill rates and job values",
+        "share",
+    )
+    unprofitable_separation: float = prob(
+        "monthly hazard that a job whose output has fallen below its labour cost ends"
+    )
+    tenure_return: float = par(
+        "annual wage and output growth with tenure in a formal job (firm-specific capital, "
+        "lost on displacement)",
+        lo=0.0,
+        hi=0.5,
+        unit="log points/year",
+    )
+    tenure_cap_years: int = par(
+        "years of tenure after which it no longer raises wages", lo=0, hi=50, unit="years"
+    )
+    min_wage: float = par(
+        "minimum monthly wage of formal jobs (0 = none)", lo=0.0, unit="currency/month"
+    )
+    informal_enforcement: float = prob(
+        "expected cost of informality to an employer: penalties as a share of the wage bill",
+        "share",
+    )
+
+
+@dataclass
+class OwnAccountConfig:
+    """Own-account work: an informal outside option with free entry and crowding."""
+
+    entry: float = prob(
+        "largest monthly probability an idle unemployed worker starts own-account work"
+    )
+    earnings: float = par(
+        "own-account earnings at skill 0 when the own-account share equals reference_share",
+        lo=0.0,
+        unit="currency/month",
+    )
+    crowding: float = par(
+        "elasticity of own-account earnings to the own-account share of people aged 15+ "
+        "not retired",
+        lo=0.0,
+        hi=10.0,
+        unit="elasticity",
+    )
+    reference_share: float = prob(
+        "own-account share of people aged 15+ not retired at which earnings equal `earnings`",
+        "share",
+    )
+
+
+@dataclass
 class EconomyConfig:
     tightness: float = par(
-        "vacancies posted per active job seeker at demand 1 (free entry)",
+        "fixed_tightness mode: vacancies posted per active job seeker at demand 1",
         lo=0.0,
         hi=100.0,
         unit="vacancies/applicant",
     )
     demand_index: float = par(
-        "labour demand index scaling vacancy creation (shocks move it)", lo=0.0, hi=10.0
+        "labour demand index: scales output per job (free entry) or vacancies per applicant "
+        "(fixed tightness); shocks move it",
+        lo=0.0,
+        hi=10.0,
     )
     separation_multiplier: float = par(
         "multiplier on every separation hazard (shocks raise it)",
@@ -181,6 +339,8 @@ class EconomyConfig:
         unit="ratio",
     )
     sectors: dict[str, SectorConfig] = field(default_factory=dict)
+    labour_demand: LabourDemandConfig = sub(LabourDemandConfig)
+    own_account: OwnAccountConfig = sub(OwnAccountConfig)
     search: SearchConfig = sub(SearchConfig)
     hiring: HiringConfig = sub(HiringConfig)
     formality: FormalityConfig = sub(FormalityConfig)

@@ -14,7 +14,7 @@ from .agencies import BenefitAgency, EmploymentOffice, EmploymentService, Traini
 from .config import Config
 from .params import DatedParams
 from .policy.programmes import ProgrammeTable
-from .processes import LOOP_ORDER
+from .processes import LOOP_ORDER, own_account
 from .random import Streams
 from .spells import SpellLog
 from .states import FLOW_NAMES, LAST_JOB_NAMES, LIFE_STAGE_NAMES, N_STATES, SEX_NAMES
@@ -57,6 +57,8 @@ class LabourMarket(mesa.Model):
         self.programme_income = (np.zeros(0, np.intp), np.zeros(0))
         self.cohorts = outputs.Cohorts(cfg.run.months)
         self.spell_log = SpellLog(cfg.run.months, cfg.run.burn_in)
+        self.vacancy_stock = None  # free-entry mode: set up by the vacancies process
+        self.sector_tightness = np.zeros(len(cfg.economy.sectors))
         self.processes = [cls() for cls in LOOP_ORDER]
         for p in self.processes:
             p.setup(self)
@@ -101,7 +103,11 @@ class LabourMarket(mesa.Model):
             self.spell_log.censor(self.month, self.workers)
 
     def informal_wage(self, idx: np.ndarray) -> np.ndarray:
-        """Wage of own-account or informal work for workers ``idx`` in their sector."""
+        """Earnings of own-account work for workers ``idx`` (fixed-tightness mode: the
+        informal wage of their sector); free-entry mode marks them own-account."""
+        if self.vacancy_stock is not None:
+            self.workers.own_account[idx] = True
+            return own_account.earnings(self, idx)
         wage, ratio = population.sector_wages(self.cfg)
         w = self.workers
         return population.wage_offer(

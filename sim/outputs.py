@@ -72,8 +72,33 @@ TIMESERIES: dict[str, str] = {
     "new_spells": "job-seeking spells started (entries to unemployment, training or public "
     "works from outside job search)",
     "applicants": "applications sent (one per active searcher)",
-    "vacancies": "vacancies posted",
-    "vacancies_formal": "formal vacancies posted",
+    "vacancies": "vacancies posted this month",
+    "vacancies_formal": "formal vacancies posted this month",
+    "n_vacancies": "vacancies still open at the end of the month, as JOLTS counts them "
+    "(fixed-tightness mode: those posted, which lapse)",
+    "n_vacancies_formal": "formal vacancies open at the end of the month",
+    "new_vacancies_filled": "vacancies filled",
+    "new_vacancies_expired": "open vacancies withdrawn (expired)",
+    "vacancy_rate": "open vacancies / (open vacancies + employed)",
+    "tightness": "open vacancies / job seekers at the start of the month",
+    "vacancy_value": "expected value of a new vacancy = its marginal posting cost (mean over "
+    "this month's postings) [currency]",
+    "new_meetings": "meetings of searchers with vacancies (free-entry matching function)",
+    "new_rejections": "meetings that did not become a hire (skill fit, or no surplus)",
+    "new_separations_unprofitable": "jobs ended because output fell below labour cost",
+    "new_own_account_starts": "job seekers starting own-account work",
+    "n_own_account": "own-account workers (part of informal employment)",
+    "own_account_earnings": "own-account earnings at skill 0 (falls with crowding) "
+    "[currency/month]",
+    "mean_wage_formal": "mean monthly wage of formal jobs [currency/month]",
+    "mean_wage_informal": "mean monthly earnings of informal work [currency/month]",
+    "participation_rate": "labour force aged 15-64 / population aged 15-64",
+    "broad_unemployment_rate": "(unemployed + in training: programme participants not "
+    "working) / labour force",
+    **{
+        f"n_inactive_{r.name.lower()}": f"inactive workers, reason: {r.name.lower()}"
+        for r in list(InactiveReason)[1:]
+    },
     "new_hires_formal": "hires into formal jobs",
     "new_hires_informal": "hires into informal jobs",
     "new_placements": "job seekers (unemployed, in training or public works) hired",
@@ -338,6 +363,7 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     r["spend_providers"] = r["spend_almp"] + provider.month["spend_admin_intakes"]
 
     r["unemployment_rate"] = _share(unemployed, labour_force)
+    _labour_demand(model, r, stocks, stocks0, employed, labour_force)
     r["informality_rate"] = _share(int(stocks[State.INFORMAL]), employed)
     _group_rates(model, r)
     r["ltu_share"] = _share(ltu, unemployed)
@@ -353,6 +379,32 @@ def finish_month(model: LabourMarket) -> np.ndarray:
         value = r.get(key, f.get(key, 0))
         r[key] = round(value) if key.startswith(COUNTS) else float(value)
     return counts
+
+
+def _labour_demand(model, r: dict, stocks, stocks0, employed: int, labour_force: int) -> None:
+    """Vacancies, tightness, wages by formality, broad unemployment, inactivity by reason."""
+    w, vb, stock = model.workers, model.vacancies, model.vacancy_stock
+    if stock is not None:  # the stock left open at the end of the month (as JOLTS counts)
+        n_vac, n_formal = int(stock.sector.size), int(stock.formal.sum())
+    else:  # fixed tightness: vacancies lapse, so count those posted
+        n_vac, n_formal = int(vb.n), int(vb.formal_index.size)
+    r["n_vacancies"] = n_vac
+    r["n_vacancies_formal"] = n_formal
+    r["vacancy_rate"] = _share(n_vac, n_vac + employed)
+    r["tightness"] = _share(n_vac, int(stocks0[JOB_SEEKER].sum()))
+    state = w.state
+    formal, informal = state == State.FORMAL, state == State.INFORMAL
+    r["mean_wage_formal"] = _share(float((w.wage * formal).sum()), int(stocks[State.FORMAL]))
+    r["mean_wage_informal"] = _share(float((w.wage * informal).sum()), int(stocks[State.INFORMAL]))
+    r["n_own_account"] = int(np.count_nonzero(w.own_account))
+    r["broad_unemployment_rate"] = _share(
+        int(stocks[State.UNEMPLOYED]) + int(stocks[State.TRAINING]), labour_force
+    )
+    reasons = np.bincount(w.inactive_reason[state == State.INACTIVE], minlength=len(InactiveReason))
+    for reason in list(InactiveReason)[1:]:
+        r[f"n_inactive_{reason.name.lower()}"] = int(reasons[reason])
+    r.setdefault("vacancy_value", 0.0)
+    r.setdefault("own_account_earnings", 0.0)
 
 
 def _group_rates(model: LabourMarket, r: dict) -> None:
@@ -378,6 +430,7 @@ def _group_rates(model: LabourMarket, r: dict) -> None:
     r["employment_rate"] = _share(
         int(grid[:3, State.FORMAL].sum() + grid[:3, State.INFORMAL].sum()), int(working_age)
     )
+    r["participation_rate"] = _share(int(grid[:3][:, LABOUR_FORCE].sum()), int(working_age))
     youth = stage == 0
     in_education = (w.state == State.INACTIVE) & (w.inactive_reason == InactiveReason.EDUCATION)
     neet = youth & ~in_education & ((w.state == State.UNEMPLOYED) | (w.state == State.INACTIVE))

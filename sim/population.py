@@ -126,16 +126,24 @@ def build(cfg: Config, streams: Streams) -> tuple[Workers, Households, dict]:
     w.state[:] = state
     w.inactive_reason[:] = reason
 
-    sector_wage, informal_ratio = sector_wages(cfg)
+    w.months_in_state[:] = rng.integers(0, 60, n)
+    if eco.labour_demand.mode == "free_entry":
+        # job tenure of the initial jobs: completed spells of their separation hazard, and
+        # the returns to formal tenure already earned (so burn-in need not build them)
+        sep = np.array([s.separation_formal for s in eco.sectors.values()])[w.sector]
+        tenure = rng.geometric(np.clip(sep, 1e-3, 1.0)).clip(max=30_000)
+        w.months_in_state[employed] = tenure[employed]
     formal_now = state == State.FORMAL
-    w.wage[:] = wage_offer(
-        sector_wage,
-        informal_ratio,
-        eco.hiring.skill_return,
-        w.sector,
-        w.skill,
-        formal_now | (state != State.INFORMAL),
-    )
+    w.wage[:] = _initial_wages(cfg, w, formal_now | (state != State.INFORMAL))
+    if eco.labour_demand.mode == "free_entry":
+        # part of the informal work is own-account: enough for the reference share
+        informal_now = np.flatnonzero(state == State.INFORMAL)
+        active = int((state != State.RETIRED).sum())
+        p_oa = min(1.0, eco.own_account.reference_share * active / max(informal_now.size, 1))
+        oa = informal_now[rng.random(informal_now.size) < p_oa]
+        w.own_account[oa] = True
+        base = eco.own_account.earnings * eco.demand_index
+        w.wage[oa] = (base * np.exp(eco.hiring.skill_return * w.skill[oa])).astype(np.float32)
     prior_formal = rng.random(n) >= pop.initial_informality
     had_job = employed | retired | (state == State.UNEMPLOYED)
     w.last_job[:] = np.where(
@@ -144,7 +152,6 @@ def build(cfg: Config, streams: Streams) -> tuple[Workers, Households, dict]:
     w.last_job[formal_now] = LastJob.FORMAL
     w.last_job[state == State.INFORMAL] = LastJob.INFORMAL
     w.contrib[formal_now] = np.uint64(2**64 - 1)
-    w.months_in_state[:] = rng.integers(0, 60, n)
     unemployed = state == State.UNEMPLOYED
     w.spell[unemployed] = rng.geometric(0.25, unemployed.sum()).clip(max=60)
     w.months_in_state[unemployed] = w.spell[unemployed]
@@ -162,3 +169,26 @@ def sector_wages(cfg: Config) -> tuple[np.ndarray, np.ndarray]:
         np.array([s.wage_formal for s in sectors], dtype=np.float64),
         np.array([s.informal_wage_ratio for s in sectors], dtype=np.float64),
     )
+
+
+def _initial_wages(cfg: Config, w: Workers, formal: np.ndarray) -> np.ndarray:
+    """Wages of the initial jobs (and last jobs): the posted wage rule in fixed-tightness
+    mode; in free-entry mode the Nash wage at a tightness guess (burn-in settles it)."""
+    eco = cfg.economy
+    if eco.labour_demand.mode == "fixed_tightness":
+        sector_wage, informal_ratio = sector_wages(cfg)
+        return wage_offer(
+            sector_wage, informal_ratio, eco.hiring.skill_return, w.sector, w.skill, formal
+        )
+    from .processes.wages import JobValuation
+
+    v = JobValuation(cfg)
+    sector = w.sector.astype(np.intp)
+    y = v.output(sector, w.skill, formal)
+    theta = np.full(v.productivity.size, 0.3)
+    # outside option: home production plus what own-account work would pay (the option
+    # most job seekers have), which brings the starting wages close to their steady state
+    oa = eco.own_account.earnings * eco.demand_index * np.exp(eco.hiring.skill_return * w.skill)
+    wage = v.wage(y, sector, formal, v.outside_option(oa), theta)
+    years = np.minimum(w.months_in_state // 12, v.tenure_cap)
+    return (wage * np.where(formal, np.exp(v.tenure_return * years), 1.0)).astype(np.float32)

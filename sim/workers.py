@@ -40,6 +40,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("last_job", np.int8, "LastJob: formality of current or most recent job"),
     Column("months_in_state", np.int16, "completed months in the current state"),
     Column("spell", np.int16, "months in the current job-seeking spell (unemployed or training)"),
+    Column(
+        "idle",
+        np.int16,
+        "months of idle search in the current spell: unemployed and in no programme (scars)",
+    ),
+    Column("own_account", np.bool_, "informal work is own-account (self-employment), not a job"),
     Column("contrib", np.uint64, "contribution record: bit k set = contributed k+1 months ago"),
     Column("wage", np.float32, "monthly gross wage of the current or most recent job"),
     Column("ui_left", np.int16, "months of unemployment-insurance entitlement left"),

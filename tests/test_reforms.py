@@ -22,7 +22,7 @@ def _ts(*overrides, months=24):
 
 def test_reform_takes_effect_exactly_at_its_month_and_not_before():
     base, _ = _ts()
-    reform, _ = _ts("reforms=[{month: 12, path: economy.tightness, value: 0.0}]")
+    reform, _ = _ts("reforms=[{month: 12, path: economy.labour_demand.posting_scale, value: 0.0}]")
     assert (reform.vacancies[reform.month >= 12] == 0).all()
     assert (reform.vacancies[reform.month < 12] > 0).all()
     assert (reform.params_version == (reform.month >= 12)).all()

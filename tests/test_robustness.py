@@ -64,7 +64,7 @@ def _run(*overrides, size=1500, months=30):
 @pytest.mark.parametrize(
     "overrides",
     [
-        ("economy.tightness=0.0",),  # no vacancies at all
+        ("economy.labour_demand.posting_scale=0.0",),  # no vacancies at all
         ("economy.demand_index=0.0",),
         ("policy=no_benefits", "policy.social_assistance.guaranteed_income=0.0"),
         (
@@ -89,7 +89,7 @@ def _run(*overrides, size=1500, months=30):
 def test_degenerate_economies(overrides):
     ts, summary, _ = _run(*overrides, size=1 if "population.size=1" in overrides else 1500)
     _check_clean(ts, summary)
-    if "economy.tightness=0.0" in overrides:
+    if "economy.labour_demand.posting_scale=0.0" in overrides:
         assert ts.new_placements.sum() == 0 and ts.vacancies.sum() == 0
     if "population.initial_informality=1.0" in overrides:
         assert ts.n_formal.iloc[-1] == 0
@@ -100,7 +100,7 @@ probability = st.floats(0.0, 1.0, allow_nan=False)
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    tightness=st.floats(0.0, 5.0),
+    posting=st.floats(0.0, 5.0),
     sep=probability,
     effort=probability,
     rr=probability,
@@ -113,10 +113,10 @@ probability = st.floats(0.0, 1.0, allow_nan=False)
     demand=st.floats(0.0, 3.0),
 )
 def test_no_nan_no_negative_shares_in_unit_interval(
-    tightness, sep, effort, rr, takeup, referral, formalise, discouraged, dropout, lock_in, demand
+    posting, sep, effort, rr, takeup, referral, formalise, discouraged, dropout, lock_in, demand
 ):
     ts, summary, _ = _run(
-        f"economy.tightness={tightness}",
+        f"economy.labour_demand.posting_scale={posting}",
         f"economy.demand_index={demand}",
         f"economy.sectors.manufacturing.separation_formal={sep}",
         f"economy.sectors.agriculture.separation_informal={sep}",

@@ -45,7 +45,7 @@ def risk_index(model, idx: np.ndarray) -> np.ndarray:
     shortfall = np.maximum(requirement - w.skill[idx], 0.0)
     never = w.last_job[idx] == LastJob.NONE
     return (
-        h.mismatch_penalty * shortfall + h.scarring * w.spell[idx] + h.no_experience_penalty * never
+        h.mismatch_penalty * shortfall + h.scarring * w.idle[idx] + h.no_experience_penalty * never
     ).astype(np.float32)
 
 

@@ -17,6 +17,7 @@ from .formality import Formality
 from .inactivity import Inactivity
 from .income import HouseholdIncome, UnemploymentInsurance
 from .matching import Matching
+from .own_account import OwnAccount
 from .search import JobSearch
 from .separations import Separations
 from .vacancies import Vacancies
@@ -27,8 +28,9 @@ LOOP_ORDER: tuple[type[Process], ...] = (
     CaseManagement,  # registration, profiling, counsellor meetings, action plans
     JobSearch,  # who applies this month (effort, lock-in, on-the-job search)
     Monitoring,  # job-search obligations: strikes and benefit sanctions
-    Vacancies,  # vacancies posted by sector and formality (free entry x demand index)
-    Matching,  # applicants compete for vacancies; hires
+    Vacancies,  # vacancy stock: expiry, then new vacancies by free entry on a match's value
+    Matching,  # searchers meet vacancies (matching function); employers accept or reject
+    OwnAccount,  # own-account earnings under crowding; idle job seekers may start one
     Formality,  # informal jobs formalise, formal jobs informalise
     Inactivity,  # care, disability, discouragement; returns to search
     Programmes,  # participation: dropout, completion and its effects, wage subsidies

@@ -20,6 +20,17 @@ class Clock(Process):
         seeking = JOB_SEEKER[state]
         w.spell += seeking
         w.spell[~seeking] = 0
+        # idle search: unemployed and in no programme; reset with the spell
+        idle = (state == State.UNEMPLOYED) & (w.programme < 0)
+        w.idle += idle
+        w.idle *= seeking
+        w.own_account &= state == State.INFORMAL
+        ld = model.cfg.economy.labour_demand
+        if ld.mode == "free_entry" and ld.tenure_return > 0 and model.month % 12 == 11:
+            # returns to tenure in formal jobs, paid as an annual step (firm-specific capital)
+            grows = (state == State.FORMAL) & (w.months_in_state >= 12)
+            grows &= w.months_in_state <= 12 * ld.tenure_cap_years
+            w.wage[grows] *= np.float32(np.exp(ld.tenure_return))
         w.contrib <<= np.uint64(1)
         w.contrib |= (state == State.FORMAL).astype(np.uint64)
         voluntary = model.voluntary[w.state[model.voluntary] == State.INFORMAL]

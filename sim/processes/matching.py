@@ -1,12 +1,22 @@
-"""Matching: applicants compete for vacancies, a genuine interaction.
+"""Matching: job seekers meet vacancies, and employers decide whom to hire.
 
-Each applicant sends one application: to a vacancy of their own sector with probability
-``search.own_sector`` (when there is one), else to any vacancy; informal workers apply only
-to formal vacancies. Each vacancy then hires one of its applicants with probability
-proportional to a hiring weight (skill fit, certification for formal jobs, scarring from
-long spells), drawn as an exponential race. Losers stay where they were. Because a trained
-or certified applicant can win a vacancy another would have won, displacement and
-deadweight emerge rather than being assumed.
+Free-entry mode (docs/model.md, "Matching"). Each active searcher targets a vacancy: one of
+their own sector with probability ``search.own_sector`` (when it has one), else any open
+vacancy; informal workers search on the job for formal vacancies only. The searchers
+``S_s`` and vacancies ``V_s`` of each sector meet at the Cobb-Douglas rate
+``M_s = min(mu S_s^eta V_s^(1-eta), S_s, V_s)`` (Petrongolo and Pissarides 2001), so a
+searcher meets with probability ``M_s / S_s`` and congestion is real on both sides. A
+meeting becomes a hire only if the employer accepts: with probability
+``min(1, exp(log weight))`` (skill shortfall from the vacancy's requirement, missing
+certification for a formal job, idle months, no experience; counselling and programme
+bonuses raise it) and only if the job is worth having (``J > 0`` at the bargained wage).
+A vacancy with several acceptable applicants hires one of them at random; a vacancy whose
+applicants do not fit stays open. So more employable searchers raise hiring, not only
+change who is hired, and displacement depends on how slack the market is.
+
+Fixed-tightness mode (textbook checks): every applicant applies to one of this month's
+vacancies, each vacancy hires one of its applicants by an exponential race on the same
+hiring weights, and every vacancy with an applicant is filled.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ import numpy as np
 from ..population import sector_wages, wage_offer
 from ..process import Process
 from ..states import LastJob, State
+from .wages import subsidy_value
 
 PLACEMENT_WINDOW_MONTHS = 12
 
@@ -28,30 +39,21 @@ class Matching(Process):
 
     def step(self, model) -> None:
         vb, a = model.vacancies, model.applicants
+        model.sector_tightness = np.zeros(len(model.cfg.economy.sectors))
+        if model.vacancy_stock is not None:
+            self._stock_step(model, vb, a)
+            return
         if vb.n == 0 or a.size == 0:
             return
-        w, eco = model.workers, model.cfg.economy
         target = self._targets(model, vb, a)
         valid = target >= 0
         a, target = a[valid], target[valid]
         race = model.uniform("matching.race")[a].astype(np.float64)
-
-        h = eco.hiring
         v_formal = vb.formal[target]
-        log_weight = -h.mismatch_penalty * np.maximum(vb.requirement[target] - w.skill[a], 0.0)
-        log_weight -= h.scarring * w.spell[a]
-        gain = model.cfg.policy.case_management.contact_match_gain
-        if model.contacted.size and gain > 0:
-            pos = np.minimum(np.searchsorted(model.contacted, a), model.contacted.size - 1)
-            met = model.contacted[pos] == a
-            log_weight += np.where(met, gain * model.contact_scale[pos], 0.0)
-        # programmes: intermediation, and wage-subsidy vouchers for formal vacancies
-        t, prog = model.programme_table, w.programme[a]
-        log_weight += t.bonus_of[prog] * (~t.formal_only_bonus[prog] | v_formal)
-        if h.no_experience_penalty > 0:
-            log_weight -= h.no_experience_penalty * (w.last_job[a] == LastJob.NONE)
-        if h.certified_premium > 0:
-            log_weight += np.log1p(h.certified_premium) * (w.certified[a] & v_formal)
+        log_weight = self._log_weight(model, a, v_formal)
+        log_weight -= model.cfg.economy.hiring.mismatch_penalty * np.maximum(
+            vb.requirement[target] - model.workers.skill[a], 0.0
+        )
         # exponential race: the smallest E_i / weight_i wins with probability ~ weight_i
         with np.errstate(divide="ignore"):  # a draw of exactly 0 gives E = 0: -inf, it wins
             log_key = np.log(-np.log1p(-race)) - log_weight
@@ -64,6 +66,98 @@ class Matching(Process):
         hired, vac = a[win], target[win]
         formal = vb.formal[vac]
         self._hire(model, hired, vb.sector[vac], formal)
+
+    @staticmethod
+    def _log_weight(model, a: np.ndarray, v_formal: np.ndarray) -> np.ndarray:
+        """Log hiring weight of applicants ``a`` for vacancies of formality ``v_formal``,
+        before the skill shortfall (which depends on the vacancy's own requirement)."""
+        w, h = model.workers, model.cfg.economy.hiring
+        log_weight = -h.scarring * w.idle[a].astype(np.float64)
+        gain = model.cfg.policy.case_management.contact_match_gain
+        if model.contacted.size and gain > 0:
+            pos = np.minimum(np.searchsorted(model.contacted, a), model.contacted.size - 1)
+            met = model.contacted[pos] == a
+            log_weight += np.where(met, gain * model.contact_scale[pos], 0.0)
+        # programmes: intermediation, and wage-subsidy vouchers for formal vacancies
+        t, prog = model.programme_table, w.programme[a]
+        log_weight += t.bonus_of[prog] * (~t.formal_only_bonus[prog] | v_formal)
+        if h.no_experience_penalty > 0:
+            log_weight -= h.no_experience_penalty * (w.last_job[a] == LastJob.NONE)
+        if h.certified_premium > 0:  # certification counts for formal jobs
+            log_weight -= np.log1p(h.certified_premium) * (~w.certified[a] & v_formal)
+        return log_weight
+
+    def _stock_step(self, model, vb, a: np.ndarray) -> None:
+        """Free-entry mode: Cobb-Douglas meetings by sector, then employer acceptance."""
+        w, cfg, stock = model.workers, model.cfg, model.vacancy_stock
+        ld, f = cfg.economy.labour_demand, model.flows
+        n_sectors = vb.by_sector.size
+        pool_empty = (np.zeros(0), np.zeros(0), np.zeros(0))
+        if vb.n == 0 or a.size == 0:
+            stock.filled(model, np.zeros(0, np.intp), np.zeros(0), pool_empty)
+            return
+        target = self._targets(model, vb, a)
+        valid = target >= 0
+        a, target = a[valid], target[valid]
+        draw = model.applicant_draw[valid]  # the search draw rescaled: uniform again
+        sector = vb.sector[target].astype(np.intp)
+        searchers = np.bincount(sector, minlength=n_sectors).astype(np.float64)
+        open_ = vb.by_sector.astype(np.float64)
+        eta = ld.matching_elasticity
+        with np.errstate(divide="ignore", invalid="ignore"):
+            meetings = ld.matching_efficiency * searchers**eta * open_ ** (1 - eta)
+            meetings = np.minimum(np.minimum(meetings, searchers), open_)
+            p_meet = np.where(searchers > 0, meetings / searchers, 0.0)
+            model.sector_tightness = np.where(searchers > 0, open_ / searchers, 0.0)
+        met = draw < p_meet[sector]
+        a, target, sector = a[met], target[met], sector[met]
+        f["new_meetings"] += a.size
+
+        # the employer's decision: skill fit and the value of the job at the bargained wage
+        v = stock.valuation
+        v_formal = vb.formal[target]
+        log_weight = self._log_weight(model, a, v_formal)
+        skill = w.skill[a].astype(np.float64)
+        shortfall = np.maximum(vb.requirement[target] - skill, 0.0)
+        accept_p = np.minimum(
+            np.exp(log_weight - cfg.economy.hiring.mismatch_penalty * shortfall), 1.0
+        )
+        on_job = model.moves.state0[a] == State.INFORMAL
+        benefit = np.where(
+            (w.ui_left[a] > 0) & (w.sanctioned_until[a] <= model.month), w.ui_amount[a], 0.0
+        )
+        outside = np.where(on_job, w.wage[a], v.outside_option(benefit))
+        y = v.output(sector, skill, v_formal)
+        wage = v.wage(y, sector, v_formal, outside, model.sector_tightness)
+        t, prog = model.programme_table, w.programme[a].astype(np.intp)
+        voucher = (prog >= 0) & t.wage_subsidy[prog] & v_formal
+        subsidy = np.zeros(a.size)
+        if voucher.any():
+            k = prog[voucher]
+            subsidy[voucher] = subsidy_value(
+                v.beta,
+                v.separation[1, sector[voucher]],
+                t.subsidy_rate[k],
+                t.subsidy_months[k],
+                wage[voucher],
+            )
+        value = v.value(y, wage, sector, v_formal, subsidy)
+        u = model.uniform("matching.race")[a].astype(np.float64)
+        ok = (u < accept_p) & (value > 0)
+        f["new_rejections"] += int(a.size - ok.sum())
+        pool = (skill, outside, log_weight)
+        cand, vac = np.flatnonzero(ok), target[ok]
+        if cand.size == 0:
+            stock.filled(model, np.zeros(0, np.intp), np.zeros(0), pool)
+            return
+        # among a vacancy's acceptable applicants, one at random (the rescaled draw)
+        key = u[cand] / np.maximum(accept_p[cand], 1e-300)
+        order = np.lexsort((key, vac))
+        first = order[np.r_[True, vac[order][1:] != vac[order][:-1]]]
+        win = cand[first]
+        hired, vac = a[win], target[win]
+        self._hire(model, hired, vb.sector[vac], vb.formal[vac], wage[win].astype(np.float32))
+        stock.filled(model, vac, value[win], pool)
 
     def _targets(self, model, vb, a: np.ndarray) -> np.ndarray:
         w, p_own = model.workers, model.cfg.economy.search.own_sector
@@ -101,7 +195,14 @@ class Matching(Process):
         for k, name in enumerate(t.names):
             model.flows[f"new_placements_{name}"] += int(counts[k])
 
-    def _hire(self, model, idx: np.ndarray, sector: np.ndarray, formal: np.ndarray) -> None:
+    def _hire(
+        self,
+        model,
+        idx: np.ndarray,
+        sector: np.ndarray,
+        formal: np.ndarray,
+        wage: np.ndarray | None = None,
+    ) -> None:
         w, mv = model.workers, model.moves
         from_state = mv.state0[idx]
         seeker = from_state != State.INFORMAL
@@ -114,16 +215,20 @@ class Matching(Process):
         model.flows["placement_spell_months"] += float(w.spell[idx[seeker]].sum())
         self._placements_by_programme(model, idx[seeker])
         w.sector[idx] = sector
-        w.wage[idx] = wage_offer(
-            self.sector_wage,
-            self.informal_ratio,
-            model.cfg.economy.hiring.skill_return,
-            sector,
-            w.skill[idx],
-            formal,
-        )
+        if wage is None:  # fixed-tightness mode: the sector's posted wage for the skill
+            wage = wage_offer(
+                self.sector_wage,
+                self.informal_ratio,
+                model.cfg.economy.hiring.skill_return,
+                sector,
+                w.skill[idx],
+                formal,
+            )
+        w.wage[idx] = wage
         w.last_job[idx] = np.where(formal, LastJob.FORMAL, LastJob.INFORMAL)
+        w.own_account[idx] = False
         w.spell[idx] = 0
+        w.idle[idx] = 0
         w.ui_left[idx] = 0
         mv.move(idx[formal], State.FORMAL)
         mv.move(idx[~formal], State.INFORMAL)

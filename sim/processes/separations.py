@@ -28,25 +28,40 @@ class Separations(Process):
         w, mv = model.workers, model.moves
         model.severance = (np.zeros(0, np.intp), np.zeros(0))
         u = model.uniform(self.name)
+        mult = model.cfg.economy.separation_multiplier
+        ld = model.cfg.economy.labour_demand
+        extra = ld.unprofitable_separation if model.vacancy_stock is not None else 0.0
         for st in (State.FORMAL, State.INFORMAL):
-            hit = mv.free(st) & (
-                u < self.hazard[st][w.sector] * model.cfg.economy.separation_multiplier
-            )
+            base = np.minimum(self.hazard[st][w.sector] * mult, 1.0)
+            hit = mv.free(st) & (u < base + extra)
             idx = np.flatnonzero(hit)
-            if st == State.FORMAL and idx.size:
-                idx = self._displaced(
-                    model,
-                    idx,
-                    u[idx]
-                    / np.maximum(
-                        self.hazard[st][w.sector[idx]] * model.cfg.economy.separation_multiplier,
-                        1e-12,
-                    ),
-                )
+            if extra > 0 and idx.size:
+                # beyond the exogenous hazard, only jobs whose output no longer covers their
+                # labour cost end (endogenous job destruction, Mortensen and Pissarides 1994)
+                beyond = u[idx] >= base[idx]
+                check = idx[beyond]
+                keep = np.ones(idx.size, bool)
+                keep[beyond] = self._unprofitable(model, check, st == State.FORMAL)
+                model.flows["new_separations_unprofitable"] += int(keep[beyond].sum())
+                idx = idx[keep]
+            if st == State.FORMAL:
+                idx = self._displaced(model, idx, u[idx] / np.maximum(base[idx] + extra, 1e-12))
+            else:
+                model.flows["new_separations"] += idx.size
+                model.flows["new_separations_informal"] += idx.size
             w.spell[idx] = 0
+            w.idle[idx] = 0
             mv.move(idx, State.UNEMPLOYED)
-            model.flows["new_separations"] += idx.size
-            model.flows[f"new_separations_{st.name.lower()}"] += idx.size
+
+    @staticmethod
+    def _unprofitable(model, idx: np.ndarray, formal: bool) -> np.ndarray:
+        """Jobs of workers ``idx`` whose output is below the wage plus the employer's
+        contributions (own-account work has no employer: never)."""
+        w, v = model.workers, model.valuation
+        f = np.full(idx.size, formal)
+        y = v.output(w.sector[idx].astype(np.intp), w.skill[idx], f, w.months_in_state[idx])
+        cost = w.wage[idx] * (1.0 + v.tau[int(formal)])
+        return (y < cost) & ~w.own_account[idx]
 
     @staticmethod
     def _displaced(model, idx: np.ndarray, again: np.ndarray) -> np.ndarray:
@@ -59,7 +74,12 @@ class Separations(Process):
         severance = months * w.wage[idx]
         model.severance = (idx, severance)
         model.flows["severance_paid"] += float(severance.sum())
+        # every job loss is a separation, whether the loser searches or retires early
+        model.flows["new_separations"] += idx.size
+        model.flows["new_separations_formal"] += idx.size
         early = (w.age[idx] >= d.early_retirement_age * 12) & (again < d.early_retirement)
+        if not model.cfg.population.demography.enabled:
+            early[:] = False  # a frozen population: nobody leaves the labour market
         retire = idx[early]
         if retire.size:
             contributed = w.contribution_months(64, retire) >= pen.min_contribution_months

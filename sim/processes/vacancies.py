@@ -1,9 +1,14 @@
-"""Labour demand: vacancies posted this month by sector and formality.
+"""Labour demand: the vacancies open this month, by sector, formality and skill requirement.
 
-Free entry pins market tightness: firms post ``tightness x demand_index`` vacancies per
-active applicant, split across sectors and formality by the sectors' vacancy shares. A
-demand shock lowers the index and so the job-finding rate of everyone competing. Unfilled
-vacancies lapse at the end of the month.
+Two modes (``economy.labour_demand.mode``):
+
+* ``free_entry`` (default): a persistent stock (``sim.processes.vacancy_stock``). Open
+  vacancies expire at a rate; firms post new ones each month until the expected value of a
+  vacancy equals the marginal posting cost (free entry with convex posting costs); matching
+  fills some and the rest wait.
+* ``fixed_tightness`` (textbook checks): firms post ``tightness x demand_index`` vacancies per
+  active applicant, split across sectors and formality by the sectors' vacancy shares, and
+  unfilled vacancies lapse at the end of the month.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..process import Process
+from .vacancy_stock import VacancyStock
 
 
 class Vacancies(Process):
@@ -24,8 +30,18 @@ class Vacancies(Process):
         total = cells.sum()
         self.cell_p = cells / total if total > 0 else cells
         self.requirement = np.array([s.skill_requirement for s in sectors], dtype=float)
+        self.fixed = model.cfg.economy.labour_demand.mode == "fixed_tightness"
+        if self.fixed:
+            model.vacancy_stock = None
+        elif getattr(model, "vacancy_stock", None) is None:
+            model.vacancy_stock = VacancyStock(model)
+        else:  # a reform: same stock, new parameters
+            model.vacancy_stock.setup(model)
 
     def step(self, model) -> None:
+        if not self.fixed:
+            model.vacancies = model.vacancy_stock.step(model)
+            return
         eco = model.cfg.economy
         rng = model.streams.generator(self.name, model.month)
         expected = eco.tightness * eco.demand_index * model.applicants.size
