@@ -240,14 +240,21 @@ class LabourDemandConfig:
     )
     vacancy_expiry: float = prob("monthly probability an open vacancy is withdrawn")
     posting_cost: float = par(
-        "marginal cost of posting a vacancy at the reference flow, in months of the "
-        "sector's formal productivity",
+        "recruiting cost of an open vacancy per month, in months of the sector's formal "
+        "output at skill 0 (enters the bargained wage through c theta)",
         lo=0.0,
         hi=100.0,
         unit="months of output",
     )
+    creation_cost: float = par(
+        "marginal cost of creating a job (equipping and posting a vacancy) at the reference "
+        "flow, in months of the cell's output at skill 0",
+        lo=0.0,
+        hi=1000.0,
+        unit="months of output",
+    )
     posting_elasticity: float = par(
-        "elasticity of new vacancies to the expected value of a vacancy (convex posting "
+        "elasticity of new vacancies to the expected value of a vacancy (convex creation "
         "costs; infinite = pure free entry)",
         lo=0.01,
         hi=100.0,
@@ -255,7 +262,7 @@ class LabourDemandConfig:
     )
     posting_scale: float = par(
         "new vacancies a month per 1,000 people aged 15+ when the expected value of a "
-        "vacancy equals the posting cost, split over sectors by vacancy_share",
+        "vacancy equals the creation cost, split over sectors by vacancy_share",
         lo=0.0,
         hi=1000.0,
         unit="vacancies per 1,000 per month",

@@ -4,8 +4,10 @@ Free-entry mode (docs/model.md, "Matching"). Each active searcher targets a vaca
 their own sector with probability ``search.own_sector`` (when it has one), else any open
 vacancy; informal workers search on the job for formal vacancies only. The searchers
 ``S_s`` and vacancies ``V_s`` of each sector meet at the Cobb-Douglas rate
-``M_s = min(mu S_s^eta V_s^(1-eta), S_s, V_s)`` (Petrongolo and Pissarides 2001), so a
-searcher meets with probability ``M_s / S_s`` and congestion is real on both sides. A
+``M_s = min(mu S_s^eta V_s^(1-eta), S_s)`` (Petrongolo and Pissarides 2001), so a searcher
+meets with probability ``M_s / S_s`` and a vacancy meets ``M_s / V_s`` applicants on average
+(several in a slack market: a month is long for a vacancy), and congestion is real on both
+sides. A
 meeting becomes a hire only if the employer accepts: with probability
 ``min(1, exp(log weight))`` (skill shortfall from the vacancy's requirement, missing
 certification for a formal job, idle months, no experience; counselling and programme
@@ -106,7 +108,7 @@ class Matching(Process):
         eta = ld.matching_elasticity
         with np.errstate(divide="ignore", invalid="ignore"):
             meetings = ld.matching_efficiency * searchers**eta * open_ ** (1 - eta)
-            meetings = np.minimum(np.minimum(meetings, searchers), open_)
+            meetings = np.minimum(meetings, searchers)
             p_meet = np.where(searchers > 0, meetings / searchers, 0.0)
             model.sector_tightness = np.where(searchers > 0, open_ / searchers, 0.0)
         met = draw < p_meet[sector]
@@ -126,7 +128,7 @@ class Matching(Process):
         benefit = np.where(
             (w.ui_left[a] > 0) & (w.sanctioned_until[a] <= model.month), w.ui_amount[a], 0.0
         )
-        outside = np.where(on_job, w.wage[a], v.outside_option(benefit))
+        outside = np.where(on_job, w.wage[a], v.outside_option(benefit, w.ui_left[a]))
         y = v.output(sector, skill, v_formal)
         wage = v.wage(y, sector, v_formal, outside, model.sector_tightness)
         t, prog = model.programme_table, w.programme[a].astype(np.intp)

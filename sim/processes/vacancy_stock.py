@@ -12,7 +12,9 @@ it was posted. Every month, before matching:
    reference flow ``N_ref``): firms post until the marginal posting cost
    ``c (n / N_ref)^(1/eps)`` equals ``Pi`` (free entry; Pissarides 2000, ch. 1; convex
    creation costs as in Fujita and Ramey 2007). ``eps`` to infinity is textbook free entry.
-   ``c`` is ``posting_cost`` months of the cell's output at skill 0.
+   ``c`` is ``creation_cost`` months of the cell's output at skill 0: the cost of creating
+   a job (equipping it and recruiting), sunk once the vacancy is posted, so it does not enter
+   the wage bargain.
 3. Firms' ``F`` and ``J`` are expectations: exponentially weighted means of what the last
    months' vacancies of the cell achieved (``expectation_weight``). In a steady state they
    are right on average; ``realised`` keeps, by posting month, the discounted value each
@@ -100,9 +102,9 @@ class VacancyStock:
         total = cells.sum()
         per_1000 = ld.posting_scale * cfg.population.size / 1000.0
         self.reference_flow = cells / total * per_1000 if total > 0 else cells
-        # marginal posting cost by cell, in months of the cell's output at skill 0
+        # marginal creation cost by cell, in months of the cell's output at skill 0
         v = self.valuation
-        self.cost = np.stack([v.posting_cost * v.informal_ratio, v.posting_cost], 1).ravel()
+        self.cost = np.stack([v.creation_cost * v.informal_ratio, v.creation_cost], 1).ravel()
         req = np.array([s.skill_requirement for s in sectors], dtype=float)
         self.mean_requirement = np.stack([np.full(req.size, h.informal_requirement), req], 1)
         self.mean_requirement = self.mean_requirement.ravel()

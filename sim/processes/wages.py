@@ -9,8 +9,8 @@ destruction, so every mechanism values a job the same way (docs/model.md, "Wages
   penalty of informality (``informal_enforcement``) for informal ones;
 * Nash wage (Pissarides 2000, ch. 1, with payroll taxes)
   ``w = phi (y + c_s theta_s) / (1 + tau_f) + (1 - phi) z / (1 - tau_ee,f)``, where ``z`` is
-  the outside option: home production plus the benefit the worker would keep; a formal
-  minimum wage binds from below;
+  the outside option: home production plus the annuity value of the benefit entitlement
+  left; a formal minimum wage binds from below;
 * job value ``J = (y - w (1 + tau_f) + subsidy) / (1 - beta (1 - sigma))``.
 """
 
@@ -42,8 +42,10 @@ class JobValuation:
         employee = ui.contribution_rate * ui.employee_share
         self.tau = np.array([ld.informal_enforcement, employer])  # [formal?]
         self.tau_worker = np.array([0.0, employee])
-        # marginal posting cost at the reference flow, in currency, by sector
+        # recruiting cost of a vacancy a month (the wage's c theta term) and the marginal cost
+        # of creating a job at the reference flow, in currency, by sector
         self.posting_cost = ld.posting_cost * self.productivity
+        self.creation_cost = ld.creation_cost * self.productivity
 
     def output(
         self, sector: np.ndarray, skill: np.ndarray, formal: np.ndarray, tenure_months=None
@@ -85,9 +87,15 @@ class JobValuation:
         keep = self.beta * (1.0 - self.separation[f, sector])
         return (output - wage * (1 + self.tau[f])) / (1.0 - keep) + subsidy
 
-    def outside_option(self, benefit: np.ndarray) -> np.ndarray:
-        """Flow value of search: home production plus the benefit being paid."""
-        return self.home + benefit
+    def outside_option(self, benefit: np.ndarray, months_left=None) -> np.ndarray:
+        """Flow value of search in the wage bargain: home production plus the annuity value
+        of the benefit entitlement left, ``b (1 - beta^L)`` (``months_left`` L; without it
+        the benefit counts in full, as a flow this month). A finite entitlement is worth
+        little against a job that lasts years, so benefits move bargained wages only a
+        little, as reservation wages do in the data."""
+        if months_left is None:
+            return self.home + benefit
+        return self.home + benefit * (1.0 - self.beta ** np.asarray(months_left, np.float64))
 
 
 def subsidy_value(beta: float, separation: np.ndarray, rate, months, wage) -> np.ndarray:
