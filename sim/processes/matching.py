@@ -4,8 +4,9 @@ Free-entry mode (docs/model.md, "Matching"). Each active searcher targets a vaca
 their own sector with probability ``search.own_sector`` (when it has one), else any open
 vacancy; informal workers search on the job for formal vacancies only. The searchers
 ``S_s`` and vacancies ``V_s`` of each sector meet at the Cobb-Douglas rate
-``M_s = min(mu S_s^eta V_s^(1-eta), S_s)`` (Petrongolo and Pissarides 2001), so a searcher
-meets with probability ``M_s / S_s`` and a vacancy meets ``M_s / V_s`` applicants on average
+``M_s = min(mu S_s^eta V_s^(1-eta), S_s)`` (Petrongolo and Pissarides 2001; ``S_s`` in
+efficiency units of search), so a searcher of intensity ``x`` meets with probability
+``min(1, x M_s / S_s)`` and a vacancy meets ``M_s / V_s`` applicants on average
 (several in a slack market: a month is long for a vacancy), and congestion is real on both
 sides. A
 meeting becomes a hire only if the employer accepts: with probability
@@ -102,16 +103,18 @@ class Matching(Process):
         valid = target >= 0
         a, target = a[valid], target[valid]
         draw = model.applicant_draw[valid]  # the search draw rescaled: uniform again
+        intensity = model.applicant_intensity[valid]
         sector = vb.sector[target].astype(np.intp)
-        searchers = np.bincount(sector, minlength=n_sectors).astype(np.float64)
+        # searchers in efficiency units: intensity-weighted
+        searchers = np.bincount(sector, weights=intensity, minlength=n_sectors)
         open_ = vb.by_sector.astype(np.float64)
         eta = ld.matching_elasticity
         with np.errstate(divide="ignore", invalid="ignore"):
             meetings = ld.matching_efficiency * searchers**eta * open_ ** (1 - eta)
             meetings = np.minimum(meetings, searchers)
-            p_meet = np.where(searchers > 0, meetings / searchers, 0.0)
+            rate = np.where(searchers > 0, meetings / searchers, 0.0)
             model.sector_tightness = np.where(searchers > 0, open_ / searchers, 0.0)
-        met = draw < p_meet[sector]
+        met = draw < np.minimum(intensity * rate[sector], 1.0)
         a, target, sector = a[met], target[met], sector[met]
         f["new_meetings"] += a.size
 

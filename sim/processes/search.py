@@ -1,6 +1,9 @@
 """Job search: who searches actively this month, and how hard.
 
-Search effort ``e`` is the probability of an active search month (docs/model.md, "Search"):
+Search effort ``e`` (docs/model.md, "Search") is in efficiency units: a worker searches
+actively in a month with probability ``min(e, 1)`` (not searching is what monitoring calls
+non-compliance) and, when active, with intensity ``max(e, 1)`` (more applications), so the
+expected search is ``e``:
 
     e = e0 exp(-d idle) (1 - psi RR min(L, H) / H) lock_in (1 + contact) (1 + threat) (1 + post)
 
@@ -54,18 +57,21 @@ class JobSearch(Process):
                 e[w.iap[seekers]] *= 1.0 + s.monitoring_threat
             if s.post_sanction > 0:
                 e[w.sanctioned_until[seekers] > model.month] *= 1.0 + s.post_sanction
-        e = np.minimum(e, 1.0)
         # on-the-job search: informal workers whose draw is below their effort (thinned)
         on_job = np.flatnonzero(u < s.effort_informal)
         on_job = on_job[(mv.state0[on_job] == State.INFORMAL) & ~mv.moved[on_job]]
-        active = u[seekers] < e
+        p_active = np.minimum(e, 1.0)
+        active = u[seekers] < p_active
         applicants = np.concatenate([seekers[active], on_job])
-        effort = np.concatenate([e[active], np.full(on_job.size, s.effort_informal, np.float32)])
+        p = np.concatenate([p_active[active], np.full(on_job.size, s.effort_informal)])
         order = np.argsort(applicants, kind="stable")
         model.applicants = applicants[order]
-        model.applicant_draw = (u[model.applicants] / np.maximum(effort[order], 1e-12)).astype(
+        model.applicant_draw = (u[model.applicants] / np.maximum(p[order], 1e-12)).astype(
             np.float64
         )
+        # effort beyond 1 is intensity: more applications in an active month
+        intensity = np.concatenate([np.maximum(e[active], 1.0), np.ones(on_job.size)])
+        model.applicant_intensity = intensity[order].astype(np.float64)
         model.applicant_formal_only = mv.state0[model.applicants] == State.INFORMAL
         model.flows["applicants"] += applicants.size
 
