@@ -59,6 +59,8 @@ class LabourMarket(mesa.Model):
         self.spell_log = SpellLog(cfg.run.months, cfg.run.burn_in)
         self.vacancy_stock = None  # free-entry mode: set up by the vacancies process
         self.sector_tightness = np.zeros(len(cfg.economy.sectors))
+        self.wage_bill = (0.0, 0.0)  # formal and informal wages paid this month
+        self.n_own_account = int(np.count_nonzero(self.workers.own_account))
         self.processes = [cls() for cls in LOOP_ORDER]
         for p in self.processes:
             p.setup(self)

@@ -392,15 +392,15 @@ def _labour_demand(model, r: dict, stocks, stocks0, employed: int, labour_force:
     r["n_vacancies_formal"] = n_formal
     r["vacancy_rate"] = _share(n_vac, n_vac + employed)
     r["tightness"] = _share(n_vac, int(stocks0[JOB_SEEKER].sum()))
-    state = w.state
-    formal, informal = state == State.FORMAL, state == State.INFORMAL
-    r["mean_wage_formal"] = _share(float((w.wage * formal).sum()), int(stocks[State.FORMAL]))
-    r["mean_wage_informal"] = _share(float((w.wage * informal).sum()), int(stocks[State.INFORMAL]))
-    r["n_own_account"] = int(np.count_nonzero(w.own_account))
+    formal_wages, informal_wages = model.wage_bill  # summed by the income process
+    r["mean_wage_formal"] = _share(formal_wages, int(stocks[State.FORMAL]))
+    r["mean_wage_informal"] = _share(informal_wages, int(stocks[State.INFORMAL]))
+    r["n_own_account"] = model.n_own_account
     r["broad_unemployment_rate"] = _share(
         int(stocks[State.UNEMPLOYED]) + int(stocks[State.TRAINING]), labour_force
     )
-    reasons = np.bincount(w.inactive_reason[state == State.INACTIVE], minlength=len(InactiveReason))
+    # the reason is 0 (none) outside inactivity, so one count over everyone serves
+    reasons = np.bincount(w.inactive_reason.view(np.uint8), minlength=len(InactiveReason))
     for reason in list(InactiveReason)[1:]:
         r[f"n_inactive_{reason.name.lower()}"] = int(reasons[reason])
     r.setdefault("vacancy_value", 0.0)

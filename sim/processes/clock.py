@@ -19,12 +19,15 @@ class Clock(Process):
         state = w.state
         seeking = JOB_SEEKER[state]
         w.spell += seeking
-        w.spell[~seeking] = 0
-        # idle search: unemployed and in no programme; reset with the spell
-        idle = (state == State.UNEMPLOYED) & (w.programme < 0)
+        w.spell *= seeking
+        # idle search: unemployed and in no programme (participants are few: unmark them);
+        # reset with the spell
+        idle = state == State.UNEMPLOYED
+        idle[np.flatnonzero(w.programme >= 0)] = False
         w.idle += idle
         w.idle *= seeking
         w.own_account &= state == State.INFORMAL
+        model.n_own_account = int(np.count_nonzero(w.own_account))
         ld = model.cfg.economy.labour_demand
         if ld.mode == "free_entry" and ld.tenure_return > 0 and model.month % 12 == 11:
             # returns to tenure in formal jobs, paid as an annual step (firm-specific capital)

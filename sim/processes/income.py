@@ -129,6 +129,7 @@ class HouseholdIncome(Process):
         income[paid] += w.ui_amount[paid]
         formal_wages = _total(w.wage, state == State.FORMAL)
         informal_wages = _total(w.wage, state == State.INFORMAL)
+        model.wage_bill = (formal_wages, informal_wages)  # for mean wages in the record
         model.flows["revenue_contributions"] += formal_wages * ui.contribution_rate
         model.flows["spend_pensions"] += float(w.pension.sum(dtype=np.float64))
         model.flows["earnings"] += formal_wages + informal_wages

@@ -31,14 +31,15 @@ class OwnAccount(Process):
         w, mv, cfg = model.workers, model.moves, model.cfg
         oa = cfg.economy.own_account
         rho = cfg.economy.hiring.skill_return
-        base = earnings_base(model)
         working = np.flatnonzero(w.own_account)
+        base = earnings_base(model, working.size)
         w.wage[working] = (base * np.exp(rho * w.skill[working])).astype(np.float32)
         model.record["own_account_earnings"] = base
         if oa.entry <= 0:
             return
         u = model.uniform(self.name)
-        cand = np.flatnonzero(mv.free(State.UNEMPLOYED) & (u < oa.entry))
+        cand = np.flatnonzero(u < oa.entry)  # thinning: the draw first, then the state
+        cand = cand[(mv.state0[cand] == State.UNEMPLOYED) & ~mv.moved[cand]]
         cand = cand[w.idle[cand] >= 1]
         y = base * np.exp(rho * w.skill[cand])
         benefit = np.where(
@@ -59,13 +60,15 @@ class OwnAccount(Process):
         model.flows["new_own_account_starts"] += start.size
 
 
-def earnings_base(model) -> float:
+def earnings_base(model, n_oa: int | None = None) -> float:
     """Own-account earnings at skill 0 this month: ``E D (share / r)^(-kappa)``, the crowding
-    factor capped at 10 when almost nobody is own-account."""
+    factor capped at 10 when almost nobody is own-account (``n_oa``: their number, if
+    known)."""
     w, eco = model.workers, model.cfg.economy
     oa = eco.own_account
-    n_oa = int(np.count_nonzero(w.own_account))
-    active = w.n - int(model.moves.was(State.RETIRED).sum())
+    if n_oa is None:
+        n_oa = int(np.count_nonzero(w.own_account))
+    active = w.n - int(np.count_nonzero(model.moves.was(State.RETIRED)))
     share = n_oa / max(active, 1)
     crowd = min((max(share, 1e-9) / max(oa.reference_share, 1e-9)) ** (-oa.crowding), 10.0)
     return oa.earnings * eco.demand_index * crowd

@@ -31,21 +31,27 @@ class Separations(Process):
         mult = model.cfg.economy.separation_multiplier
         ld = model.cfg.economy.labour_demand
         extra = ld.unprofitable_separation if model.vacancy_stock is not None else 0.0
+        base = np.minimum(self.hazard * np.float32(mult), np.float32(1.0))
+        # thinning: only draws below the largest hazard can separate anyone
+        cand = np.flatnonzero(u < float(base.max()) + extra)
+        cand = cand[~mv.moved[cand]]
+        s0 = mv.state0[cand]
         for st in (State.FORMAL, State.INFORMAL):
-            base = np.minimum(self.hazard[st][w.sector] * mult, 1.0)
-            hit = mv.free(st) & (u < base + extra)
-            idx = np.flatnonzero(hit)
+            c = cand[s0 == st]
+            b = base[st][w.sector[c]]
+            idx = c[u[c] < b + extra]
             if extra > 0 and idx.size:
                 # beyond the exogenous hazard, only jobs whose output no longer covers their
                 # labour cost end (endogenous job destruction, Mortensen and Pissarides 1994)
-                beyond = u[idx] >= base[idx]
-                check = idx[beyond]
+                b_idx = base[st][w.sector[idx]]
+                beyond = u[idx] >= b_idx
                 keep = np.ones(idx.size, bool)
-                keep[beyond] = self._unprofitable(model, check, st == State.FORMAL)
+                keep[beyond] = self._unprofitable(model, idx[beyond], st == State.FORMAL)
                 model.flows["new_separations_unprofitable"] += int(keep[beyond].sum())
                 idx = idx[keep]
             if st == State.FORMAL:
-                idx = self._displaced(model, idx, u[idx] / np.maximum(base[idx] + extra, 1e-12))
+                again = u[idx] / np.maximum(base[st][w.sector[idx]] + extra, 1e-12)
+                idx = self._displaced(model, idx, again)
             else:
                 model.flows["new_separations"] += idx.size
                 model.flows["new_separations_informal"] += idx.size
