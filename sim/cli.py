@@ -144,6 +144,7 @@ def precheck(argv: list[str] | entry.Command) -> list[tuple[list[str], str]]:
             known, sweep_dir = _hydra_value(hydra_cfg, "hydra.sweep.dir")
             if known:
                 entry.check_output_dir("hydra.sweep.dir", sweep_dir)
+            entry.check_sweep_subdir(hydra_cfg.hydra.sweep)
             entry.check_launcher(hydra_cfg.hydra.get("launcher"))
             params = hydra_cfg.hydra.sweeper.params or {}
             jobs = sweep.plan(cmd.overrides, {k: str(v) for k, v in params.items()})
@@ -301,7 +302,7 @@ def main() -> None:
     sys.argv = [sys.argv[0], *cmd.argv]
     if cmd.resume_any_code:  # every job sees it, whatever the launcher (Hydra sets it)
         os.environ[entry.RESUME_ENV] = "1"
-        sys.argv.append(f"+hydra.job.env_set.{entry.RESUME_ENV}=1")
+        sys.argv.append(f"++hydra.job.env_set.{entry.RESUME_ENV}=1")
     bad = precheck(cmd)
     _app()
     from .aggregate import LAST_SWEEP

@@ -109,6 +109,11 @@ def parse(argv: list[str]) -> Command:
             cmd.overrides.append(arg)
         cmd.argv.append(arg)
         i += 1
+    if any(
+        o.replace(" ", "") in ("hydra.mode=MULTIRUN", "hydra.mode=multirun")
+        for o in cmd.hydra_overrides
+    ):
+        cmd.multirun = True  # Hydra's other spelling of -m
     if cmd.resume_any_code and not cmd.multirun:
         raise ConfigError(f"{RESUME_ANY_CODE} applies to a sweep: add -m")
     return cmd
@@ -272,3 +277,16 @@ def check_launcher(launcher: Any) -> None:
         mem = launcher.get("mem_gb")
         if mem is not None and (isinstance(mem, bool) or not mem > 0):
             raise ConfigError(f"hydra.launcher.mem_gb = {mem!r} is not allowed: must be > 0")
+
+
+def check_sweep_subdir(sweep: Any) -> None:
+    """Run directories must be named by job number: the plan, resume and the aggregation
+    find job ``i`` in directory ``i``."""
+    from omegaconf import OmegaConf
+
+    subdir = OmegaConf.to_container(sweep, resolve=False).get("subdir")
+    if subdir != "${hydra.job.num}":
+        raise ConfigError(
+            f"hydra.sweep.subdir = {subdir!r} is not allowed: must be ${{hydra.job.num}} "
+            "(job i runs in directory i of the sweep; choose the place with hydra.sweep.dir)"
+        )

@@ -122,6 +122,8 @@ CORPUS: list[tuple[str, list[str], str]] = [
         "cpus_per_task",
     ),
     ("empty-sweep", [*MULTI, "run.replicate=range(0)"], "no jobs"),
+    ("sweep-subdir", [*MULTI, "run.replicate=0,1", "hydra.sweep.subdir=x"], "hydra.sweep.subdir"),
+    ("mode-multirun-empty", ["hydra.mode=MULTIRUN", "run.replicate=range(0)"], "no jobs"),
     ("every-job-bad", [*MULTI, "economy.tightness=-2,-1"], "economy.tightness = -2.0"),
     ("sweep-unknown-key", [*MULTI, "population.sizee=1,2"], "population.sizee"),
 ]
