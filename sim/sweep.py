@@ -129,7 +129,10 @@ def record_failure(run_dir: Path, overrides: list[str], exc: BaseException) -> N
 
 
 def clear_failure(run_dir: Path) -> None:
+    """Forget an earlier failure of this job (and any half-written ``error.json``)."""
     (run_dir / ERROR).unlink(missing_ok=True)
+    if run_dir.is_dir():
+        io.remove_leftovers(run_dir, (ERROR,))
 
 
 def run_dirs(sweep_dir: Path) -> list[Path]:

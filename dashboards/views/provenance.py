@@ -137,7 +137,8 @@ def _provenance_table(results: Results, out_file: Path) -> str:
         manifest = results.manifest(run) if (folder / "manifest.json").exists() else {}
         code = manifest.get("code") or {}
         commit = str(r.get("commit") or code.get("commit") or "")
-        dirty = " (dirty)" if code.get("dirty") else ""
+        diff = str(code.get("diff_hash") or "")[:8]
+        dirty = (f" (dirty {diff})" if diff else " (dirty)") if code.get("dirty") else ""
         package = f"v{code['package']}" if code.get("package") else ""
         version = f"{commit[:10]}{dirty} {package}".strip() or "n/a"
         chash = str(r.get("config_hash") or manifest.get("config_hash") or "")
