@@ -262,7 +262,7 @@ def _reform() -> st.SearchStrategy[dict[str, Any]]:
 
 
 DRAWN = {"runs": 0, "reforms": 0}
-EXAMPLES = 60
+EXAMPLES = 100
 
 
 @pytest.fixture(scope="module", autouse=True)
