@@ -51,12 +51,20 @@ def colour(i: int) -> str:
 
 
 def esc(value: object) -> str:
-    """A name from a config made safe as HTML text and as Plotly label text.
-
-    Plotly renders a subset of HTML in labels and decodes entities, so an escaped
-    ``<script>`` shows literally in charts as well as in the page.
-    """
+    """A name from a config made safe as HTML text or an HTML attribute value (tables,
+    headings, ``<option>``). Not for Plotly: see ``plot_text``."""
     return html.escape(str(value), quote=True)
+
+
+def plot_text(value: object) -> str:
+    """A name from a config as Plotly label text (legends, axes, titles, hover, Sankey).
+
+    Plotly draws labels as SVG text, not HTML: it reads a few tags of its own (``<b>``,
+    ``<br>``, ``<a>``...) and decodes only the entities ``&amp;``, ``&lt;``, ``&gt;`` (and
+    numeric ones), not ``&quot;``. So only ``&``, ``<`` and ``>`` are escaped: a ``"``
+    shows as ``"``, and ``<script>`` or ``<b>`` shows literally, as typed.
+    """
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass(frozen=True)

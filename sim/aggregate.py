@@ -46,7 +46,7 @@ TABLE = (
     ("spend_total", "spend/month", "{:,.0f}"),
     ("cost_per_placement", "cost/placement", "{:,.0f}"),
 )
-LAST_SWEEP: dict[str, int] = {}  # counts of the last sweep aggregated in this process
+LAST_SWEEP: dict[str, Any] = {}  # counts of the last sweep aggregated here, or its error
 
 
 # --------------------------------------------------------------------------- summary
@@ -65,17 +65,20 @@ def flatten(summary: dict, prefix: str = "") -> dict[str, float]:
 
 
 def _read_run(run_dir: Path, planned: list[str] | None) -> dict[str, Any]:
-    state = sweep.status(run_dir)
+    state, foreign = sweep.job_state(run_dir, planned)
     row: dict[str, Any] = {"run": run_dir.name, "status": state, "error": None}
+    row["_foreign"] = foreign
     overrides = planned or []
     if state == sweep.COMPLETE:
         manifest = io.read_json(run_dir / io.MANIFEST)
         overrides = manifest.get("overrides", overrides)
+        code = manifest.get("code") or {}
         row.update(
             seed=manifest["seed"],
             replicate=manifest["replicate"],
             config_hash=manifest["config_hash"],
-            commit=(manifest.get("code") or {}).get("commit"),
+            commit=code.get("commit"),
+            code_version=io.code_label(code),
             **manifest.get("regime", {}),
         )
         row.update(flatten(io.read_json(run_dir / "summary.json")))
@@ -88,22 +91,30 @@ def _read_run(run_dir: Path, planned: list[str] | None) -> dict[str, Any]:
 
 
 def collect(sweep_dir: Path) -> pd.DataFrame:
-    """One row per planned or found run of the sweep (see the module docstring)."""
+    """One row per job of the sweep's plan (``sweep.json``; see the module docstring).
+
+    Run directories outside the plan (numbered beyond it, or holding another job's run)
+    are left out and listed, by name, in ``attrs["outside"]``. Without a plan (a directory
+    of runs put together by hand) every numbered run directory is read.
+    """
     sweep_dir = Path(sweep_dir)
     plan = sweep.read_plan(sweep_dir)
-    jobs: list[list[str]] = plan["jobs"] if plan else []
-    dirs = {d.name: d for d in sweep.run_dirs(sweep_dir)}
-    for i in range(len(jobs)):
-        dirs.setdefault(str(i), sweep_dir / str(i))
-    names = sorted(dirs, key=int)
+    found = [d.name for d in sweep.run_dirs(sweep_dir)]
+    if plan is not None:
+        jobs: list[list[str]] | None = plan["jobs"]
+        names = [str(i) for i in range(len(jobs))]
+        outside = [n for n in found if int(n) >= len(jobs)]
+    else:
+        jobs, names, outside = None, found, []
 
     def read(name: str) -> dict[str, Any]:
-        planned = jobs[int(name)] if int(name) < len(jobs) else None
-        return _read_run(dirs[name], planned)
+        return _read_run(sweep_dir / name, jobs[int(name)] if jobs is not None else None)
 
     with ThreadPoolExecutor(max_workers=8) as pool:  # file reads and hashing release the GIL
         rows = list(pool.map(read, names))
+    outside = sorted([*outside, *(r["run"] for r in rows if r["_foreign"])], key=int)
     for row in rows:
+        del row["_foreign"]
         for o in row.pop("_overrides"):
             key, _, value = o.partition("=")
             row[f"override.{sweep.override_key(key)}"] = value
@@ -111,8 +122,11 @@ def collect(sweep_dir: Path) -> pd.DataFrame:
                 row["seed"] = int(value)
             if key == "run.replicate" and pd.isna(row.get("replicate")):
                 row["replicate"] = int(value)
-    df = pd.DataFrame(rows)
-    for col in ("seed", "replicate", "config_hash", "commit", *REGIME_COLUMNS, "error"):
+    df = pd.DataFrame(rows, columns=None if rows else ["run", "status", "error"])
+    for col in ("seed", "replicate", "config_hash", "commit", "code_version"):
+        if col not in df:
+            df[col] = None
+    for col in (*REGIME_COLUMNS, "error"):
         if col not in df:
             df[col] = None
     varying = {
@@ -123,11 +137,13 @@ def collect(sweep_dir: Path) -> pd.DataFrame:
     df.insert(3, "configuration", [_label(r, varying) for r in df.to_dict("records")])
     front = ["run", "status", "error", "configuration", "seed", "replicate"]
     overrides = sorted(c for c in df.columns if c.startswith("override."))
-    meta = [*REGIME_COLUMNS, "config_hash", "commit"]
+    meta = [*REGIME_COLUMNS, "config_hash", "commit", "code_version"]
     outcomes = [c for c in df.columns if c not in {*front, *overrides, *meta}]
     df = df[front + overrides + meta + outcomes]
     for col in ("seed", "replicate"):
         df[col] = df[col].astype("Int64")
+    df.attrs["outside"] = outside
+    df.attrs["planned"] = jobs is not None
     return df
 
 
@@ -143,7 +159,8 @@ def _label(row: dict, varying: set[str]) -> str:
 # --------------------------------------------------------------------------- comparison
 def outcome_columns(summary: pd.DataFrame) -> list[str]:
     skip = {"run", "status", "error", "configuration", "seed", "replicate"}
-    skip |= {*REGIME_COLUMNS, "config_hash", "commit", "months_averaged", "burn_in"}
+    skip |= {*REGIME_COLUMNS, "config_hash", "commit", "code_version"}
+    skip |= {"months_averaged", "burn_in"}
     return [
         c
         for c in summary.columns
@@ -263,26 +280,66 @@ def _long(wide: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- command
-def aggregate(sweep_dir: Path, baseline: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Write ``summary.parquet`` and ``comparison.parquet`` into ``sweep_dir``."""
+class MixedCodeError(ValueError):
+    """The complete runs of a sweep were made by more than one version of the code."""
+
+
+def code_versions(summary: pd.DataFrame) -> dict[str, int]:
+    """Complete runs per code version (``io.code_label``), most runs first."""
+    done = summary[summary["status"] == sweep.COMPLETE]
+    return {str(k): int(v) for k, v in done["code_version"].value_counts().items()}
+
+
+def aggregate(
+    sweep_dir: Path, baseline: str | None = None, allow_mixed_code: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Write ``summary.parquet`` and ``comparison.parquet`` into ``sweep_dir``.
+
+    Refuses (``MixedCodeError``, nothing written) when the complete runs come from more
+    than one code version, unless ``allow_mixed_code``: a comparison across model
+    versions would attribute code changes to the configurations."""
     sweep_dir = Path(sweep_dir)
     summary = collect(sweep_dir)
+    versions = code_versions(summary)
+    if len(versions) > 1 and not allow_mixed_code:
+        listed = ", ".join(f"{n} run{'s' * (n > 1)} of {v[:20]}" for v, n in versions.items())
+        raise MixedCodeError(
+            f"{sweep_dir}: the complete runs come from {len(versions)} code versions "
+            f"({listed}); re-run the sweep command to redo the old runs with this code, or "
+            f"pass --allow-mixed-code to combine them anyway"
+        )
     comparison = compare(summary, baseline)
     io.write_parquet(sweep_dir / SUMMARY, summary)
     io.write_parquet(sweep_dir / COMPARISON, comparison)
+    io.remove_leftovers(sweep_dir, (SUMMARY, COMPARISON))
     LAST_SWEEP.clear()
     LAST_SWEEP.update(summary["status"].value_counts().to_dict())
     return summary, comparison
 
 
 def report(sweep_dir: Path, summary: pd.DataFrame, comparison: pd.DataFrame) -> str:
-    """Text report: status counts, failed runs with their overrides, comparison table."""
+    """Text report: status counts, runs outside the plan, failed runs with their overrides,
+    code versions when mixed, and the comparison table."""
     counts = summary["status"].value_counts()
+    of = "in the plan" if summary.attrs.get("planned", True) else "found, no sweep.json"
     lines = [
         f"sweep directory: {sweep_dir}",
         f"runs: {counts.get(sweep.COMPLETE, 0)} complete, {counts.get(sweep.FAILED, 0)} "
-        f"failed, {counts.get(sweep.MISSING, 0)} missing (of {len(summary)})",
+        f"failed, {counts.get(sweep.MISSING, 0)} missing (of {len(summary)} {of})",
     ]
+    outside = summary.attrs.get("outside", [])
+    if outside:
+        shown = ", ".join(outside[:10]) + (", ..." if len(outside) > 10 else "")
+        lines.append(
+            f"  {len(outside)} run director{'ies' if len(outside) > 1 else 'y'} outside the "
+            f"plan left out ({shown}): from an earlier sweep in the same directory"
+        )
+    versions = code_versions(summary)
+    if len(versions) > 1:
+        lines.append(
+            "  runs of different code versions combined (--allow-mixed-code): "
+            + ", ".join(f"{v[:20]} x{n}" for v, n in versions.items())
+        )
     for r in summary[summary["status"] != sweep.COMPLETE].to_dict("records"):
         overrides = [
             f"{k.removeprefix('override.')}={v}"
@@ -325,7 +382,11 @@ def comparison_table(comparison: pd.DataFrame) -> str:
 
 
 class AggregateCallback(Callback):
-    """Hydra callback: plan the sweep's progress count at the start, aggregate at the end."""
+    """Hydra callback: plan the sweep's progress count at the start, aggregate at the end.
+
+    Hydra turns an exception in a callback into a warning and carries on, so an error is
+    printed here as one line and kept in ``LAST_SWEEP["error"]`` (``python -m sim`` then
+    exits 2)."""
 
     def on_multirun_start(self, config, **kwargs: Any) -> None:
         params = config.hydra.sweeper.params or {}
@@ -333,8 +394,20 @@ class AggregateCallback(Callback):
         sweep.write_plan(Path(config.hydra.sweep.dir), jobs)
 
     def on_multirun_end(self, config, **kwargs: Any) -> None:
+        import os
+
+        from .entry import RESUME_ENV
+
         sweep_dir = Path(config.hydra.sweep.dir)
-        summary, comparison = aggregate(sweep_dir)
+        try:
+            summary, comparison = aggregate(
+                sweep_dir, allow_mixed_code=os.environ.get(RESUME_ENV) == "1"
+            )
+        except (OSError, ValueError) as exc:
+            LAST_SWEEP.clear()
+            LAST_SWEEP["error"] = str(exc)
+            print(f"sim: error: aggregation of {sweep_dir} failed: {exc}", file=sys.stderr)
+            return
         print(report(sweep_dir, summary, comparison), flush=True)
 
 
@@ -347,13 +420,18 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline",
         help="configuration label to compare against (default: the one at config.yaml's defaults)",
     )
+    parser.add_argument(
+        "--allow-mixed-code",
+        action="store_true",
+        help="combine complete runs made by different code versions (refused by default)",
+    )
     args = parser.parse_args(argv)
     if not args.sweep_dir.is_dir():
         print(f"sim.aggregate: {args.sweep_dir} is not a directory", file=sys.stderr)
         return 2
     try:
-        summary, comparison = aggregate(args.sweep_dir, args.baseline)
-    except ValueError as exc:
+        summary, comparison = aggregate(args.sweep_dir, args.baseline, args.allow_mixed_code)
+    except (OSError, ValueError) as exc:
         print(f"sim.aggregate: {exc}", file=sys.stderr)
         return 2
     print(report(args.sweep_dir, summary, comparison))

@@ -13,6 +13,7 @@ config (resume), and a job that fails leaves ``error.json`` instead of stopping 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -22,7 +23,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
-from . import io, sweep
+from . import entry, io, sweep
 from .config import CONFIG_DIR, ConfigError, describe_error, from_omegaconf, register
 from .runtime import tune_allocator
 
@@ -37,26 +38,14 @@ def _fail(message: str) -> None:
     raise SystemExit(EXIT_CONFIG)
 
 
-def _user_overrides(argv: list[str]) -> tuple[list[str], bool] | None:
-    """The config overrides on a command line and whether it is a multirun; None when the
-    command asks Hydra for something other than a run (help, --cfg, shell completion...)."""
-    multirun, overrides = False, []
-    for arg in argv:
-        if arg in ("-m", "--multirun"):
-            multirun = True
-        elif arg.startswith("-"):
-            return None
-        elif not arg.startswith(("hydra.", "hydra/", "+hydra", "~hydra")):
-            overrides.append(arg)
-    return overrides, multirun
-
-
-def _is_group(key: str) -> bool:
+def _is_group(key: str, roots: list[Path] | tuple[Path, ...] = (CONFIG_DIR,)) -> bool:
     """Whether ``key`` picks a config group file (``regime=integration``)."""
-    return (CONFIG_DIR / key.replace(".", "/")).is_dir()
+    return any((root / key.replace(".", "/")).is_dir() for root in roots)
 
 
-def _check_jobs(jobs: list[list[str]]) -> list[tuple[list[str], str]]:
+def _check_jobs(
+    jobs: list[list[str]], cmd: entry.Command | None = None
+) -> list[tuple[list[str], str]]:
     """Validate every job; return those with values out of range (each with its message).
 
     Hydra composes a job in about 0.4 s, too slow for a thousand jobs, so jobs are composed
@@ -67,6 +56,8 @@ def _check_jobs(jobs: list[list[str]]) -> list[tuple[list[str], str]]:
     from hydra import compose
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
+    cmd = cmd or entry.Command(argv=[])
+    roots = cmd.config_roots
     parser = OverridesParser.create()
     bases: dict[tuple[str, ...], DictConfig] = {}
     bad = []
@@ -75,15 +66,17 @@ def _check_jobs(jobs: list[list[str]]) -> list[tuple[list[str], str]]:
             parsed = parser.parse_overrides(job)
             simple = all(not (o.is_add() or o.is_delete() or o.is_force_add()) for o in parsed)
             if simple:
-                groups = tuple(o.input_line for o in parsed if _is_group(o.get_key_element()))
+                groups = tuple(
+                    o.input_line for o in parsed if _is_group(o.get_key_element(), roots)
+                )
                 if groups not in bases:
-                    bases[groups] = compose(config_name="config", overrides=list(groups))
+                    bases[groups] = compose(config_name=cmd.config_name, overrides=list(groups))
                 cfg = bases[groups].copy()
                 for o in parsed:
-                    if not _is_group(o.get_key_element()):
+                    if not _is_group(o.get_key_element(), roots):
                         OmegaConf.update(cfg, o.get_key_element(), o.value(), merge=True)
             else:
-                cfg = compose(config_name="config", overrides=job)
+                cfg = compose(config_name=cmd.config_name, overrides=job)
             from_omegaconf(cfg)
         except ConfigError as exc:
             bad.append((job, str(exc)))
@@ -92,34 +85,87 @@ def _check_jobs(jobs: list[list[str]]) -> list[tuple[list[str], str]]:
     return bad
 
 
-def precheck(argv: list[str]) -> list[tuple[list[str], str]]:
-    """Compose and validate every job of this command line before anything runs.
+def _hydra_value(cfg: DictConfig, key: str) -> tuple[bool, object]:
+    """``(True, value)`` of a Hydra setting, or ``(False, None)`` when it cannot be resolved
+    before Hydra runs (a resolver that needs the job): then Hydra checks it itself."""
+    try:
+        return True, OmegaConf.select(cfg, key)
+    except Exception:
+        return False, None
 
-    A single run with a bad value, or any job Hydra could not compose, exits 2 here. For a
-    sweep, the jobs with values out of range are returned (and reported) so that the others
-    can still run."""
-    found = _user_overrides(argv)
-    if found is None:
-        return []
-    overrides, multirun = found
-    from hydra import compose, initialize_config_dir
+
+def _without_hydra(cfg: DictConfig) -> DictConfig:
+    from omegaconf import open_dict
+
+    with open_dict(cfg):
+        cfg.pop("hydra", None)
+    return cfg
+
+
+def precheck(argv: list[str] | entry.Command) -> list[tuple[list[str], str]]:
+    """Check and compose every job of this command line before anything runs.
+
+    Hydra's flags, the YAML of the config directories, the override syntax, the output
+    directory and the launcher's settings are checked first (``sim.entry``); then a single
+    run with a bad value, or any job Hydra could not compose, exits 2 here. For a sweep,
+    the jobs with values out of range are returned (and reported) so that the others can
+    still run."""
+    try:
+        cmd = argv if isinstance(argv, entry.Command) else entry.parse(argv)
+        if cmd.passthrough:
+            return []
+        entry.check_config_dirs(cmd)
+        entry.check_override_syntax([*cmd.overrides, *cmd.hydra_overrides])
+    except ConfigError as exc:
+        _fail(str(exc))
+    from hydra import compose
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+    with entry.hydra_context(cmd):
         try:
-            if not multirun:
-                from_omegaconf(compose(config_name="config", overrides=overrides))
+            if not cmd.multirun:
+                cfg = compose(
+                    config_name=cmd.config_name,
+                    overrides=[*cmd.overrides, *cmd.hydra_overrides],
+                    return_hydra_config=True,
+                )
+                known, run_dir = _hydra_value(cfg, "hydra.run.dir")
+                if known:
+                    entry.check_output_dir("hydra.run.dir", run_dir)
+                from_omegaconf(_without_hydra(cfg))
                 return []
-            parsed = OverridesParser.create().parse_overrides(overrides)
+            parsed = OverridesParser.create().parse_overrides(cmd.overrides)
             fixed = [o.input_line for o in parsed if not o.is_sweep_override()]
-            hydra_cfg = compose(config_name="config", overrides=fixed, return_hydra_config=True)
+            hydra_cfg = compose(
+                config_name=cmd.config_name,
+                overrides=[*fixed, *cmd.hydra_overrides],
+                return_hydra_config=True,
+            )
+            known, sweep_dir = _hydra_value(hydra_cfg, "hydra.sweep.dir")
+            if known:
+                entry.check_output_dir("hydra.sweep.dir", sweep_dir)
+            entry.check_sweep_subdir(hydra_cfg.hydra.sweep)
+            entry.check_launcher(hydra_cfg.hydra.get("launcher"))
             params = hydra_cfg.hydra.sweeper.params or {}
-            jobs = sweep.plan(overrides, {k: str(v) for k, v in params.items()})
+            jobs = sweep.plan(cmd.overrides, {k: str(v) for k, v in params.items()})
+            if not jobs:
+                empty = [o.input_line for o in parsed if o.is_sweep_override()]
+                empty = [
+                    e
+                    for e in empty
+                    if not list(
+                        OverridesParser.create().parse_overrides([e])[0].sweep_string_iterator()
+                    )
+                ]
+                _fail(
+                    "the sweep has no jobs: "
+                    + (f"{', '.join(empty)} gives no values" if empty else "an axis is empty")
+                )
         except ConfigError as exc:
             _fail(str(exc))
         except Exception as exc:
             _fail(describe_error(exc))
-        bad = _check_jobs(jobs)
+        bad = _check_jobs(jobs, cmd)
     if bad and len(bad) == len(jobs):
         _fail(
             bad[0][1]
@@ -154,8 +200,12 @@ def _app(cfg: DictConfig) -> dict | None:
         _fail(str(exc))
     out_dir = Path(hc.runtime.output_dir)
     start = time.perf_counter()
-    with _progress_bar(config.run.months) as bar:
-        result = run(config, out_dir, lambda _m: bar.update(1), list(hc.overrides.task))
+    try:
+        with _progress_bar(config.run.months) as bar:
+            result = run(config, out_dir, lambda _m: bar.update(1), list(hc.overrides.task))
+    except OSError as exc:  # a full disk, a directory made read-only meanwhile, ...
+        print(f"sim: error: cannot write the run directory {out_dir}: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
     elapsed = time.perf_counter() - start
     months = config.run.months
     print(f"run directory: {out_dir}")
@@ -168,30 +218,51 @@ def _app(cfg: DictConfig) -> dict | None:
 
 
 def _sweep_job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> dict | None:
-    """One job of a sweep: skip it when complete, never let its failure stop the others."""
+    """One job of a sweep: skip it when complete for the same config and code, never let
+    its failure stop the others."""
     from .runner import run
 
     name = f"job {out_dir.name} ({' '.join(overrides) or 'no overrides'})"
     start = time.perf_counter()
     try:
         config = from_omegaconf(cfg)
-        if io.is_complete(out_dir) and io.read_json(out_dir / io.MANIFEST).get(
-            "config_hash"
-        ) == io.config_hash(config):
-            print(f"{name}: complete, skipped")
+        kept = _resumable(out_dir, config)
+        if kept is not None:
+            print(f"{name}: complete, skipped{kept}")
             return io.read_json(out_dir / "summary.json")
         sweep.clear_failure(out_dir)
         result = run(config, out_dir, overrides=overrides)
         print(f"{name}: done in {time.perf_counter() - start:.1f} s")
         return result.summary
     except Exception as exc:
-        sweep.record_failure(out_dir, overrides, exc)
+        try:
+            sweep.record_failure(out_dir, overrides, exc)
+        except OSError as err:
+            print(f"{name}: could not write {sweep.ERROR}: {err}", file=sys.stderr)
         print(f"{name}: FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
         return None
     finally:
         state = sweep.progress(out_dir.parent)
         if state is not None:
             print(state.line(), flush=True)
+
+
+def _resumable(out_dir: Path, config) -> str | None:
+    """Why a complete run directory may be kept (``""``, or a note when it was made by other
+    code and ``--resume-any-code`` keeps it), or None when the job must run: no complete run,
+    another config, or another code version (commit, or uncommitted changes)."""
+    if not io.is_complete(out_dir):
+        return None
+    manifest = io.read_json(out_dir / io.MANIFEST)
+    if manifest.get("config_hash") != io.config_hash(config):
+        return None
+    recorded, now = io.code_label(manifest.get("code")), io.code_label(io.code_version())
+    if recorded == now:
+        return ""
+    if os.environ.get(entry.RESUME_ENV) == "1":
+        return f" (made by code {recorded[:20]}, not {now[:20]}: kept, --resume-any-code)"
+    print(f"job {out_dir.name}: complete but made by code {recorded[:20]}, now {now[:20]}: redone")
+    return None
 
 
 HEADLINES = (
@@ -224,10 +295,20 @@ def headline_table(summary: dict) -> str:
 def main() -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     tune_allocator()
-    bad = precheck(sys.argv[1:])
+    try:
+        cmd = entry.parse(sys.argv[1:])
+    except ConfigError as exc:
+        _fail(str(exc))
+    sys.argv = [sys.argv[0], *cmd.argv]
+    if cmd.resume_any_code:  # every job sees it, whatever the launcher (Hydra sets it)
+        os.environ[entry.RESUME_ENV] = "1"
+        sys.argv.append(f"++hydra.job.env_set.{entry.RESUME_ENV}=1")
+    bad = precheck(cmd)
     _app()
     from .aggregate import LAST_SWEEP
 
+    if LAST_SWEEP.get("error"):
+        raise SystemExit(EXIT_CONFIG)
     if LAST_SWEEP.get("failed"):
         raise SystemExit(EXIT_CONFIG if bad else EXIT_FAILED_RUNS)
 

@@ -899,7 +899,15 @@ def describe_error(exc: BaseException) -> str:
     for err in chain:
         if not isinstance(err, OmegaConfBaseException) or not err.full_key:
             continue
-        key = err.full_key
+        key = _qualified(err.full_key, chain)
+        if "does not support deletion" in str(err):
+            return f"{key} cannot be deleted: it is a parameter of the schema; set a value instead"
+        if "is not a subclass of" in str(err):
+            kind = str(err).split("is not a subclass of ")[1].split(".")[0]
+            return (
+                f"{key} is not allowed: a new entry needs every field of a {kind} at once "
+                f"(e.g. '+{key}={{...}}' with all of {_keys_at(key.rsplit('.', 1)[0] + '.x')})"
+            )
         if isinstance(err, MissingMandatoryValue):
             return f"{key} is missing: set it in the YAML or as an override ({key}=...)"
         if isinstance(err, ConfigKeyError | ConfigAttributeError):
@@ -918,16 +926,34 @@ def describe_error(exc: BaseException) -> str:
     return "; ".join(lines) if lines else type(exc).__name__
 
 
+def _qualified(key: str, chain: list[BaseException]) -> str:
+    """An OmegaConf error's key, made absolute: inside a list or a new mapping entry
+    OmegaConf names only the last part (``month`` for ``reforms=[{month: x, ...}]``)."""
+    found = re.search(r"(?:Error merging override|Could not override) '?([^=' ]+)", str(chain[0]))
+    if found is None:
+        return key
+    given = found.group(1).lstrip("+~")
+    if key == given or key.startswith(given + ".") or key.startswith(given + "["):
+        return key
+    parts = given.split(".")
+    if key in parts:
+        return ".".join(parts[: parts.index(key) + 1])
+    return f"{given}[...].{key}"
+
+
 def _schema_at(path: str) -> Any:
     """The schema dataclass at a dotted path (``economy.sectors.<name>`` is a sector,
     ``policy.programmes.<name>`` a programme)."""
     cls: Any = Config
-    parts = [p for p in path.split(".") if p]
+    parts = [p for p in re.sub(r"\[[^\]]*\]", "", path).split(".") if p]
     i = 0
     while i < len(parts):
         f = {f.name: f for f in fields(cls)}.get(parts[i]) if is_dataclass(cls) else None
         if f is None:
             return None
+        if f.name == "reforms":
+            cls, i = DatedValue, i + 1  # each item of the list of reforms
+            continue
         if f.name in MAPPINGS:
             if i + 1 == len(parts):
                 return None  # the mapping of names itself

@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import subprocess
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -43,29 +44,53 @@ def config_hash(cfg: Config) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def code_version() -> dict[str, Any]:
-    """Package version and, when run from a git checkout, the commit and whether it is dirty."""
+CODE_PATHS = ("sim", "configs")  # the code and configs that decide a run's numbers
+
+
+def _git(root: Path, *args: str) -> bytes:
+    return subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, timeout=10, check=True
+    ).stdout
+
+
+def code_version(root: Path | None = None) -> dict[str, Any]:
+    """Package version and, from a git checkout, the commit, whether ``sim/`` or
+    ``configs/`` have uncommitted changes, and the SHA-256 of those changes (``diff_hash``:
+    the diff against the commit plus every untracked file's path and content), so that two
+    runs made from differently edited copies of one commit are told apart."""
     info: dict[str, Any] = {"package": __version__, "commit": None, "dirty": None}
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent if root is None else Path(root)
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-        status = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--", "sim", "configs"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout
-        info.update(commit=commit, dirty=bool(status.strip()))
-    except (OSError, subprocess.SubprocessError):
+        commit = _git(root, "rev-parse", "HEAD").decode().strip()
+        status = _git(root, "status", "--porcelain", "--", *CODE_PATHS).decode()
+        info.update(commit=commit, dirty=bool(status.strip()), diff_hash=None)
+        if info["dirty"]:
+            h = hashlib.sha256(_git(root, "diff", "HEAD", "--binary", "--", *CODE_PATHS))
+            untracked = _git(
+                root, "ls-files", "--others", "--exclude-standard", "-z", "--", *CODE_PATHS
+            )
+            for name in sorted(n for n in untracked.decode().split("\0") if n):
+                h.update(b"\0" + name.encode() + b"\0")
+                try:
+                    h.update(sha256(root / name).encode())
+                except OSError:
+                    h.update(b"unreadable")
+            info["diff_hash"] = h.hexdigest()
+    except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
         pass
     return info
+
+
+def code_label(code: dict[str, Any] | None) -> str:
+    """A code version as one string: the commit, ``+dirty.<12 hex of the diff hash>`` when
+    it had uncommitted changes, or the package version outside a git checkout."""
+    code = code or {}
+    if not code.get("commit"):
+        return f"package {code.get('package', 'unknown')}"
+    label = str(code["commit"])
+    if code.get("dirty"):
+        label += f"+dirty.{str(code.get('diff_hash') or 'unknown')[:12]}"
+    return label
 
 
 def package_versions() -> dict[str, str]:
@@ -78,8 +103,25 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def _tmp_name(path: Path, pid: int) -> Path:
+    return path.with_name(f".{path.name}.tmp-{pid}")
+
+
+def remove_leftovers(directory: Path, names: Iterable[str]) -> list[Path]:
+    """Delete the temporary files (``.<name>.tmp-<pid>``) that a process killed while
+    writing ``names`` into ``directory`` left behind; return those removed. Call it only
+    once the directory is complete, when no other process writes these files."""
+    removed = []
+    for name in names:
+        for tmp in Path(directory).glob(f".{name}.tmp-*"):
+            if tmp.name.rsplit("-", 1)[1].isdigit() and tmp.is_file():
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+    return removed
+
+
 def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp = _tmp_name(path, os.getpid())
     try:
         write(tmp)
         with open(tmp, "rb+") as fh:
@@ -145,6 +187,7 @@ def write_run(
         "files": {name: sha256(out_dir / name) for name in OUTPUT_FILES},
     }
     write_json(out_dir / MANIFEST, manifest)
+    remove_leftovers(out_dir, (*OUTPUT_FILES, MANIFEST))  # of runs killed mid-write before
     return manifest
 
 

@@ -537,11 +537,14 @@ def summarise(ts, cohorts: Cohorts, burn_in: int, targets: dict | None = None) -
     exits = float(post["queue_exits"].sum())
     out["mean_wait_months"] = float(post["queue_wait_months"].sum()) / exits if exits else 0.0
     referrals = float(post["new_referrals"].sum())
+    # losses happen at delivery, ``delay_months`` after a referral is made, so they are
+    # divided by the referrals delivered in the same months (lost, dropped off at an
+    # intake or arrived), not by the referrals made then: the same flow, the same window
+    lost = float(post["new_referrals_lost"].sum())
+    delivered = lost + float(post["new_intake_dropouts"].sum() + post["new_queue_arrivals"].sum())
     out["regime"] = {
         "referrals_per_month": referrals / max(len(post), 1),
-        "referrals_lost_share": float(post["new_referrals_lost"].sum()) / referrals
-        if referrals
-        else 0.0,
+        "referrals_lost_share": lost / delivered if delivered else 0.0,
         "duplicated_intakes_per_month": float(post["new_duplicated_intakes"].mean()),
         "waiting_list": float(post["n_waiting"].mean()),
         "caseload": float(post["caseload"].mean()),

@@ -33,9 +33,15 @@ def provenance_warnings(manifest: dict) -> list[str]:
     if recorded.get("commit") != now.get("commit"):
         out.append(f"code commit differs: recorded {recorded.get('commit')}, now {now['commit']}")
     if recorded.get("dirty") or now.get("dirty"):
+        same = io.code_label(recorded) == io.code_label(now)
         out.append(
             f"uncommitted changes to sim/ or configs/: recorded dirty={recorded.get('dirty')}, "
             f"now dirty={now.get('dirty')}"
+            + (
+                " (the same changes)"
+                if same
+                else f"; recorded {io.code_label(recorded)}, now {io.code_label(now)}"
+            )
         )
     versions = io.package_versions()
     for name, version in manifest.get("versions", {}).items():

@@ -7,10 +7,16 @@ Hydra launches the jobs (joblib, submitit, Ray); this module only plans and keep
   with the overrides and the error), or *missing* (never started or killed mid-run);
 - ``sweep.json`` in the sweep directory records the plan, so every job can print the
   sweep-level count of done / failed / remaining with an estimate of the time left.
+
+The plan is the truth: job ``i`` of the plan lives in directory ``i``, and only a run whose
+recorded overrides are job ``i``'s counts for it. Directories numbered beyond the plan, or
+holding another job's run (an earlier sweep's, in a re-used directory), are *outside the
+plan*: never counted, aggregated or compared, only reported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import time
@@ -36,24 +42,24 @@ def override_key(override: str) -> str:
 def plan(
     overrides: Iterable[str], sweeper_params: Mapping[str, str] | None = None
 ) -> list[list[str]]:
-    """Every job of a multirun as its list of plain ``key=value`` overrides.
+    """Every job of a multirun as its list of plain ``key=value`` overrides, in Hydra's
+    order (job ``i`` is Hydra's job number ``i``), as its basic sweeper builds them.
 
-    ``sweeper_params`` (a preset's ``hydra.sweeper.params``) come first; a key given on the
-    command line replaces the preset's axis for that key.
+    ``sweeper_params`` (a preset's ``hydra.sweeper.params``) come first; a key given again
+    (on the command line, or twice) replaces the earlier axis in its place.
     """
     from hydra.core.override_parser.overrides_parser import OverridesParser
 
     overrides = [o for o in overrides if not override_key(o).startswith("hydra")]
-    given = {override_key(o) for o in overrides}
-    preset = [f"{k}={v}" for k, v in (sweeper_params or {}).items() if k not in given]
-    axes = []
+    preset = [f"{k}={v}" for k, v in (sweeper_params or {}).items()]
+    axes: dict[str, list[str]] = {}
     for o in OverridesParser.create().parse_overrides([*preset, *overrides]):
         key = o.get_key_element()
         if o.is_sweep_override():
-            axes.append([f"{key}={v}" for v in o.sweep_string_iterator()])
+            axes[key] = [f"{key}={v}" for v in o.sweep_string_iterator()]
         else:
-            axes.append([f"{key}={o.get_value_element_as_str()}"])
-    return [list(combo) for combo in itertools.product(*axes)]
+            axes[key] = [f"{key}={o.get_value_element_as_str()}"]
+    return [list(combo) for combo in itertools.product(*axes.values())]
 
 
 def configuration_label(overrides: Iterable[str], varying: set[str] | None = None) -> str:
@@ -68,12 +74,44 @@ def configuration_label(overrides: Iterable[str], varying: set[str] | None = Non
 
 
 # --------------------------------------------------------------------------- run status
+def _normal(override: str) -> str:
+    key, _, value = override.partition("=")
+    return f"{override_key(key)}={value.strip()}"
+
+
+def same_job(recorded: Iterable[str], planned: Iterable[str]) -> bool:
+    """Whether a run directory's recorded overrides are those of the planned job (in any
+    order; Hydra's own ``hydra.*`` overrides aside)."""
+    mine = sorted(_normal(o) for o in recorded if not override_key(o).startswith("hydra"))
+    return mine == sorted(_normal(o) for o in planned if not override_key(o).startswith("hydra"))
+
+
+def job_state(run_dir: Path, planned: list[str] | None, verify: bool = True) -> tuple[str, bool]:
+    """Where a planned job stands in its directory, and whether the directory holds the run
+    of another job instead (an earlier sweep's, when a sweep directory is re-used).
+
+    ``verify`` checks every SHA-256 of a complete run; without it a manifest suffices (the
+    cheap count printed after each job). With ``planned`` None (no plan) any run counts."""
+    run_dir = Path(run_dir)
+    if (run_dir / io.MANIFEST).exists() and (not verify or io.is_complete(run_dir)):
+        marker, state = run_dir / io.MANIFEST, COMPLETE
+    elif (run_dir / ERROR).exists():
+        marker, state = run_dir / ERROR, FAILED
+    else:
+        return MISSING, False
+    if planned is None:
+        return state, False
+    try:
+        recorded = io.read_json(marker).get("overrides")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if recorded is None or not same_job(recorded, planned):
+        return MISSING, True
+    return state, False
+
+
 def status(run_dir: Path) -> str:
-    if io.is_complete(run_dir):
-        return COMPLETE
-    if (run_dir / ERROR).exists():
-        return FAILED
-    return MISSING
+    return job_state(run_dir, None)[0]
 
 
 def record_failure(run_dir: Path, overrides: list[str], exc: BaseException) -> None:
@@ -91,7 +129,10 @@ def record_failure(run_dir: Path, overrides: list[str], exc: BaseException) -> N
 
 
 def clear_failure(run_dir: Path) -> None:
+    """Forget an earlier failure of this job (and any half-written ``error.json``)."""
     (run_dir / ERROR).unlink(missing_ok=True)
+    if run_dir.is_dir():
+        io.remove_leftovers(run_dir, (ERROR,))
 
 
 def run_dirs(sweep_dir: Path) -> list[Path]:
@@ -141,22 +182,23 @@ class Progress:
 
 
 def progress(sweep_dir: Path) -> Progress | None:
-    """Where the sweep in ``sweep_dir`` stands (None without a plan)."""
+    """Where the sweep in ``sweep_dir`` stands (None without a plan): only the plan's jobs
+    are counted, and a directory holding another job's run counts as remaining."""
     found = read_plan(sweep_dir)
     if found is None:
         return None
     started = float(found["started"])
     done = failed = finished_now = 0
-    for d in run_dirs(sweep_dir):
-        marker = None
-        if (d / io.MANIFEST).exists():
-            done += 1
-            marker = d / io.MANIFEST
-        elif (d / ERROR).exists():
-            failed += 1
-            marker = d / ERROR
-        if marker is not None and os.stat(marker).st_mtime >= started:
-            finished_now += 1
+    for i, job in enumerate(found["jobs"]):
+        d = Path(sweep_dir) / str(i)
+        state, _ = job_state(d, job, verify=False)
+        if state == MISSING:
+            continue
+        done += state == COMPLETE
+        failed += state == FAILED
+        marker = d / (io.MANIFEST if state == COMPLETE else ERROR)
+        with contextlib.suppress(OSError):  # removed since: not finished now
+            finished_now += os.stat(marker).st_mtime >= started
     elapsed = time.time() - started
     return Progress(len(found["jobs"]), done, failed, finished_now, elapsed)
 

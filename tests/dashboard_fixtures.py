@@ -72,9 +72,9 @@ def shared_sweep(base: Path) -> Path:
     return _CACHE["sweep"]
 
 
-def hostile_copy(sweep: Path, out: Path) -> Path:
-    """The sweep with one configuration renamed to a script tag everywhere a label is read
-    (summary.parquet, comparison.parquet, each run's manifest label)."""
+def hostile_copy(sweep: Path, out: Path, name: str = XSS) -> Path:
+    """The sweep with one configuration renamed (to a script tag by default) everywhere a
+    label is read (summary.parquet, comparison.parquet, each run's manifest label)."""
     import shutil
 
     shutil.copytree(sweep, out)
@@ -82,15 +82,15 @@ def hostile_copy(sweep: Path, out: Path) -> Path:
     comparison = pd.read_parquet(out / "comparison.parquet")
     victim = [c for c in dict.fromkeys(summary["configuration"])][-1]
     for df in (summary, comparison):
-        df["configuration"] = df["configuration"].replace(victim, XSS)
+        df["configuration"] = df["configuration"].replace(victim, name)
         for col in [c for c in df.columns if c.startswith("override.")]:
-            df[col] = df[col].astype(str).replace(victim.split("=", 1)[-1], XSS)
+            df[col] = df[col].astype(str).replace(victim.split("=", 1)[-1], name)
     summary.to_parquet(out / "summary.parquet")
     comparison.to_parquet(out / "comparison.parquet")
     for run in summary["run"]:
         m = out / str(run) / "manifest.json"
         if m.exists():
             data = json.loads(m.read_text())
-            data["label"] = XSS
+            data["label"] = name
             m.write_text(json.dumps(data))
     return out

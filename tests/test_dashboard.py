@@ -184,6 +184,39 @@ def test_names_from_configs_are_escaped(sweep_dir: Path, tmp_path: Path) -> None
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text in tables
 
 
+def _strings(obj: object) -> list[str]:
+    """Every string in a figure's JSON (trace names, labels, titles, hover data)."""
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, dict):
+        return [s for v in obj.values() for s in _strings(v)]
+    if isinstance(obj, list):
+        return [s for v in obj for s in _strings(v)]
+    return []
+
+
+def test_names_are_escaped_for_their_context(sweep_dir: Path, tmp_path: Path) -> None:
+    """Issue 15: HTML-escaped text went into Plotly, which does not decode ``&quot;``, so
+    a ``"`` showed as ``&quot;`` in legends, titles and hover labels. Plotly gets text with
+    only ``& < >`` escaped (which it decodes); the HTML gets HTML escaping."""
+    name = 'say "hi" & <b>bye</b>'
+    hostile = hostile_copy(sweep_dir, tmp_path / "quoted", name)
+    out, _ = build(hostile, tmp_path / "quoted.html")
+    html = out.read_text()
+    plotly = 'say "hi" &amp; &lt;b&gt;bye&lt;/b&gt;'
+    texts = [s for fig in figures(html).values() for s in _strings(fig)]
+    assert not [t for t in texts if "&quot;" in t or "&#x27;" in t], "HTML escaping in Plotly text"
+    assert any(plotly in t for t in texts)  # legends, axes, hover
+    sankey = json.loads(
+        re.search(
+            r'<script type="application/json" id="dash-data">(.*?)</script>', html, re.S
+        ).group(1)
+    )["sankey"]["configs"]
+    assert any(plotly in c for c in sankey)  # the names in the Sankey's title
+    assert "<b>bye" not in html  # nowhere raw in the page
+    assert "say &quot;hi&quot; &amp; &lt;b&gt;bye&lt;/b&gt;" in html  # HTML tables, options
+
+
 def test_cli_writes_and_reports(run_dir: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "d.html"
     assert main([str(run_dir), "-o", str(out)]) == 0

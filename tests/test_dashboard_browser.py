@@ -154,6 +154,22 @@ def test_script_names_show_as_text(browser, base: Path, tmp_path: Path) -> None:
     assert page.dialogs == [] and page.errors == []
 
 
+def test_quotes_and_tags_in_names_show_as_typed(browser, base: Path, tmp_path: Path) -> None:
+    """Issue 15: a ``"`` in a name showed as ``&quot;`` in the charts (HTML escaping fed to
+    Plotly); now legends, axes and the Sankey title show the name exactly as typed."""
+    name = 'say "hi" & <b>bye</b>'
+    quoted = hostile_copy(shared_sweep(base), tmp_path / "quoted", name)
+    out, _ = build(quoted, tmp_path / "quoted.html")
+    page = Page(browser, out)
+    assert page.dialogs == [] and page.errors == []
+    shown = page.page.locator("#fig-headline").text_content()
+    assert name in shown and "&quot;" not in shown
+    assert name in page.page.locator("#provenance-table").inner_text()
+    page.page.select_option("#sankey-config", label=name)
+    title = page.page.locator("#fig-sankey .gtitle").text_content()
+    assert name in title and "&quot;" not in title and "&amp;" not in title
+
+
 def test_export_png_and_svg_through_kaleido(chromium: str, base: Path, tmp_path: Path) -> None:
     if not REQUIRE:
         pytest.importorskip("kaleido")

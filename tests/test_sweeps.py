@@ -202,10 +202,14 @@ def test_plan_expands_presets_and_command_line():
 
 def test_progress_line_counts_and_estimates(tmp_path):
     sweep.write_plan(tmp_path, [["a=1"], ["a=2"], ["a=3"], ["a=4"]])
-    (tmp_path / "0").mkdir()
-    (tmp_path / "0" / io.MANIFEST).write_text("{}")
-    (tmp_path / "1").mkdir()
-    (tmp_path / "1" / sweep.ERROR).write_text("{}")
+    for name, marker, overrides in (
+        ("0", io.MANIFEST, ["a=1"]),
+        ("1", sweep.ERROR, ["a=2"]),
+        ("2", io.MANIFEST, ["a=9"]),  # another sweep's run: job 2 is still to do
+        ("4", io.MANIFEST, ["a=5"]),  # beyond the plan: not counted
+    ):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / marker).write_text(json.dumps({"overrides": overrides}))
     state = sweep.progress(tmp_path)
     assert (state.total, state.done, state.failed, state.remaining) == (4, 1, 1, 2)
     assert state.finished_now == 2 and state.eta() is not None

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 
 from ..load import Results
 from ..stats import paired
-from ..style import DIVERGING, HEADLINE, LIFE_STAGES, SEQUENTIAL, esc
+from ..style import DIVERGING, HEADLINE, LIFE_STAGES, SEQUENTIAL, plot_text
 from . import Chart, View
 from .common import compare, labels, style, sweep_only_note
 
@@ -208,7 +208,7 @@ def _objectives(results: Results) -> Chart:
         )
         style(
             fig,
-            f"Life stages x objectives: levels in {esc(results.configurations[0])}",
+            f"Life stages x objectives: levels in {plot_text(results.configurations[0])}",
             420,
             xaxis={"title": "objective (indicator)"},
             yaxis={"title": "life stage", "autorange": "reversed"},

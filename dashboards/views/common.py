@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from ..load import Results
 from ..stats import paired
-from ..style import OKABE_ITO, Outcome, esc
+from ..style import OKABE_ITO, Outcome, plot_text
 
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 
@@ -31,10 +31,10 @@ def style(fig: go.Figure, title: str, height: int = 420, **layout: Any) -> go.Fi
 
 
 def labels(results: Results) -> dict[str, str]:
-    """Configuration label -> escaped display text (baseline marked)."""
+    """Configuration label -> its Plotly label text (baseline marked)."""
     out = {}
     for c in results.configurations:
-        text = esc(c)
+        text = plot_text(c)
         out[c] = f"{text} (baseline)" if c == results.baseline else text
     return out
 

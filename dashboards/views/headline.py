@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 
 from ..load import Results
 from ..stats import t_interval
-from ..style import GAIN, HEADLINE, NEUTRAL, esc
+from ..style import GAIN, HEADLINE, NEUTRAL, esc, plot_text
 from . import Chart, View
 from .common import compare, err, fmt, labels, scaled, style, sweep_only_note
 
@@ -115,7 +115,7 @@ def _dimension_effects(results: Results) -> Chart | None:
             fig.add_trace(
                 go.Scatter(
                     x=df["diff_mean"],
-                    y=[esc(v) for v in df["value"]],
+                    y=[plot_text(v) for v in df["value"]],
                     mode="markers",
                     marker={"color": GAIN, "size": 9},
                     error_x=err(df, "diff_mean", "diff_ci_low", "diff_ci_high"),
@@ -126,9 +126,9 @@ def _dimension_effects(results: Results) -> Chart | None:
                 col=c,
             )
             fig.update_xaxes(
-                title_text=f"difference vs {esc(ref)} ({outcome.diff_unit})", row=r, col=c
+                title_text=f"difference vs {plot_text(ref)} ({outcome.diff_unit})", row=r, col=c
             )
-        fig.update_yaxes(title_text=esc(dim.removeprefix("override.")), row=r, col=1)
+        fig.update_yaxes(title_text=plot_text(dim.removeprefix("override.")), row=r, col=1)
     fig.update_yaxes(automargin=True)
     style(fig, "Main effect of each swept dimension (paired by seed, 95% CI)", 260 * len(dims))
     return Chart(

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..load import Results, finite
-from ..style import esc
+from ..style import esc, plot_text
 from . import Chart, View
 from .common import labels, style
 
@@ -50,7 +50,7 @@ def _calibration_chart(results: Results, cal: pd.DataFrame) -> Chart:
     names = labels(results)
     fig = go.Figure()
     targets = list(dict.fromkeys(cal["name"]))
-    ylabels = [esc(t) for t in targets]
+    ylabels = [plot_text(t) for t in targets]
     fig.add_vrect(x0=-1, x1=1, fillcolor="#009E73", opacity=0.15, line_width=0)
     fig.add_vline(x=0, line={"color": "#009E73", "width": 2})
     for i, c in enumerate(c for c in results.configurations if c in set(cal["configuration"])):
@@ -69,7 +69,7 @@ def _calibration_chart(results: Results, cal: pd.DataFrame) -> Chart:
                         d["target"],
                         d["simulated"],
                         d["tolerance"],
-                        [esc(s) for s in d["source"]],
+                        [plot_text(s) for s in d["source"]],
                         strict=True,
                     )
                 ),
@@ -137,7 +137,8 @@ def _provenance_table(results: Results, out_file: Path) -> str:
         manifest = results.manifest(run) if (folder / "manifest.json").exists() else {}
         code = manifest.get("code") or {}
         commit = str(r.get("commit") or code.get("commit") or "")
-        dirty = " (dirty)" if code.get("dirty") else ""
+        diff = str(code.get("diff_hash") or "")[:8]
+        dirty = (f" (dirty {diff})" if diff else " (dirty)") if code.get("dirty") else ""
         package = f"v{code['package']}" if code.get("package") else ""
         version = f"{commit[:10]}{dirty} {package}".strip() or "n/a"
         chash = str(r.get("config_hash") or manifest.get("config_hash") or "")

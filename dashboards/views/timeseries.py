@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..load import Results
-from ..style import MONEY, colour, esc
+from ..style import MONEY, colour, plot_text
 from . import Chart, View
 from .common import labels, style
 
@@ -143,7 +143,7 @@ def build(results: Results) -> View:
         who = (
             ""
             if len(e.configurations) == len(results.configurations)
-            else (" (" + ", ".join(esc(c) for c in e.configurations) + ")")
+            else (" (" + ", ".join(plot_text(c) for c in e.configurations) + ")")
         )
         fig.add_vline(
             x=e.month,
@@ -160,7 +160,7 @@ def build(results: Results) -> View:
             xanchor="left",
             showarrow=False,
             font={"size": 10},
-            text=f"{kind} m{e.month}: {esc(e.path)}={esc(e.value)}{who}",
+            text=f"{kind} m{e.month}: {plot_text(e.path)}={plot_text(e.value)}{who}",
         )
     fig.update_xaxes(title_text="month of the run", row=len(panels), col=1)
     style(

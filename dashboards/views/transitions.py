@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..load import Results
-from ..style import STATE_COLOURS, STATES, esc
+from ..style import STATE_COLOURS, STATES, esc, plot_text
 from . import Chart, View
 from .common import labels, style
 
@@ -151,7 +151,7 @@ def _sankey(results: Results, flows: pd.DataFrame, period: int) -> tuple[Chart, 
         (f["configuration"] == configs[0]) & (f["period"] >= first) & (f["period"] <= periods[-1])
     ]
     fig = go.Figure(_sankey_trace(initial, states))
-    label = esc(configs[0]) if len(configs) > 1 else "this run"
+    label = plot_text(configs[0]) if len(configs) > 1 else "this run"
     style(
         fig,
         f"Moves between states, {window(first).split('-')[0]}-{(periods[-1] + 1) * period - 1}"

@@ -21,7 +21,13 @@ Each month, in order:
    waits, in order of arrival; waiting people give up (``queue.abandon``) or leave when they
    stop being unemployed.
 
-Queue accounting holds every month: arrivals = admitted + abandoned + left + waiting.
+A programme switched off by a reform (``enabled: false``) takes nobody new. Its waiting list
+is dissolved that month: each person waiting is counted as leaving the list
+(``new_queue_left``, with their wait in ``queue_exits``/``queue_wait_months``) and is free to
+be referred again, to a programme still open, at the next review. Referrals still on their
+way to it lapse on arrival (``new_referrals_lapsed``). Nobody is left on a list that no
+longer admits anyone, so the queue identity holds in every month, reforms included:
+arrivals - starts - abandoned - left = change in ``n_waiting``.
 """
 
 from __future__ import annotations
@@ -45,9 +51,11 @@ class Referrals(Process):
             self.financing = Financing()
 
     def step(self, model) -> None:
-        t = model.programme_table
-        if not t.enabled.any():
-            return
+        t, w = model.programme_table, model.workers
+        if not t.enabled.any() and not (
+            (w.waiting_since != NONE).any() or (w.referral_due != NONE).any()
+        ):
+            return  # nothing open and nobody waiting or on the way: no draw, no change
         # one draw per slot serves all three steps: they act on disjoint people (idle, with a
         # referral due, on a waiting list), and the choice of programme reuses the flagging
         # draw rescaled (uniform again given that the person was flagged)
@@ -137,8 +145,9 @@ class Referrals(Process):
             return
         w.referral_due[due] = NONE
         prog = w.referral_prog[due].astype(np.intp)
-        still = self._still_there(model, due, prog)
-        model.flows["new_referrals_lapsed"] += int((~still).sum())  # left the target state first
+        # lapsed: the person left the target state first, or the programme has closed since
+        still = self._still_there(model, due, prog) & model.programme_table.enabled[prog]
+        model.flows["new_referrals_lapsed"] += int((~still).sum())
         w.referral_prog[due[~still]] = NONE
         due = due[still]
         route = getattr(cfg.regime.mechanisms.delivery, cfg.regime.delivery)
@@ -180,7 +189,8 @@ class Referrals(Process):
         f = model.flows
         waiting = np.flatnonzero(w.waiting_since != NONE)
         prog = w.referral_prog[waiting].astype(np.intp)
-        gone = ~self._still_there(model, waiting, prog)
+        # left the target state, or waiting for a programme that has closed (see the top)
+        gone = ~self._still_there(model, waiting, prog) | ~t.enabled[prog]
         # people who joined this month cannot give up before their first month of waiting
         abandon = (
             ~gone & (w.waiting_since[waiting] < month) & (u[waiting] < cfg.regime.queue.abandon)
@@ -198,8 +208,8 @@ class Referrals(Process):
         participants = np.bincount(enrolled, minlength=t.n)
         self.financing.begin_month(model, participants)
         for k in range(t.n):  # money is shared in the order the programmes are listed
-            mine = waiting[prog == k]
-            if mine.size == 0 or not t.enabled[k]:
+            mine = waiting[prog == k]  # closed programmes have nobody left here
+            if mine.size == 0:
                 continue
             order = self._order(model, mine)
             room = self.financing.places(model, k, mine.size, int(participants[k]))
