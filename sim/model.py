@@ -19,6 +19,7 @@ from .random import Streams
 from .spells import SpellLog
 from .states import FLOW_NAMES, LAST_JOB_NAMES, LIFE_STAGE_NAMES, N_STATES, SEX_NAMES
 from .transitions import Moves
+from .treatment import Treatment
 
 
 def _report(model: LabourMarket, key: str) -> float:
@@ -69,10 +70,9 @@ class LabourMarket(mesa.Model):
         self.last_spend_benefits = 0.0
         self.contacted = np.zeros(0, dtype=np.intp)  # clients in contact this month (sorted)
         self.contact_scale = np.zeros(0)  # 1 for a counsellor meeting, less online
-        self.severance = (np.zeros(0, np.intp), np.zeros(0))
-        self.voluntary = np.zeros(
-            0, np.intp
-        )  # informal workers contributing this month  # (job losers, amounts) this month
+        self.severance = (np.zeros(0, np.intp), np.zeros(0))  # (job losers, amounts) this month
+        self.voluntary = np.zeros(0, np.intp)  # informal workers contributing this month
+        self.treatment: Treatment | None = None  # an experiment's employability gain
         self.record: dict[str, float] = {}
         self.initial_stocks = np.bincount(self.workers.state, minlength=N_STATES)
         self._transitions: list[tuple[int, np.ndarray]] = []

@@ -9,9 +9,10 @@ over the outcome window is averaged over replicates with a Student-t 95% interva
 is *significant* for an outcome when the interval excludes 0. Also:
 
 * ``beveridge``: steady-state vacancy and unemployment rates across labour-demand levels;
-* ``displacement``: a random 5% of workers get an employability gain (skill + 0.15 at
-  the start); the employment the untreated lose, over the employment the treated gain,
-  against an untreated world with the same seed, at low and high tightness;
+* ``displacement``: a random 5% of workers get an employability gain (counselling, search
+  effort or skill; ``GAINS``); the employment the untreated lose, over the employment the
+  treated gain, against an untreated world with the same seed, at low and high tightness,
+  for formal wage employment and for all employment;
 * ``ui_spells``: the restricted mean duration (to 36 months) of job-seeking spells that
   start with UI entitlement, for the UI levers.
 
@@ -202,82 +203,131 @@ def beveridge(size: int, replicates: int, jobs: int, levels=(0.8, 0.9, 1.0, 1.1,
     return rows
 
 
+GAINS = {  # an employability gain: (kind, size); see sim.treatment
+    "counselling": ("hiring", 0.7),
+    "search effort": ("effort", 0.5),
+    "skill": ("skill", 0.3),
+}
+
+
 def _displacement_run(args: tuple) -> dict:
-    overrides, replicate, size, treated_share, gain, treat = args
+    """Mean employment (all, formal) of the treated and the untreated over the outcome
+    window; ``gain`` None is the untreated world."""
+    overrides, replicate, size, treated_share, gain = args
     from ..config import load
     from ..model import LabourMarket
     from ..states import State
+    from ..treatment import Treatment
 
     cfg = load(f"population.size={size}", f"run.replicate={replicate}", *overrides)
     model = LabourMarket(cfg)
-    rng = np.random.default_rng([cfg.seed, replicate, 5])
-    treated = rng.random(model.workers.n) < treated_share
-    if treat:
-        w = model.workers
-        w.skill[treated] = np.minimum(1.0, w.skill[treated] + gain).astype(np.float32)
-    emp_t, emp_u, months = 0.0, 0.0, 0
+    w = model.workers
+    treated = np.random.default_rng([cfg.seed, replicate, 5]).random(w.n) < treated_share
+    if gain is not None:
+        kind, size_ = gain
+        if kind == "skill":
+            w.skill[treated] = np.minimum(1.0, w.skill[treated] + size_).astype(np.float32)
+        else:
+            model.treatment = Treatment(treated, **{f"{kind}_gain": size_})
+    total = np.zeros(4)
+    months = 0
     while model.running:
         model.step()
         if model.month >= cfg.run.burn_in:
-            st = model.workers.state
-            employed = (st == State.FORMAL) | (st == State.INFORMAL)
-            emp_t += float(np.count_nonzero(employed & treated))
-            emp_u += float(np.count_nonzero(employed & ~treated))
+            formal = w.state == State.FORMAL
+            employed = formal | (w.state == State.INFORMAL)
+            total += [
+                np.count_nonzero(employed & treated),
+                np.count_nonzero(employed & ~treated),
+                np.count_nonzero(formal & treated),
+                np.count_nonzero(formal & ~treated),
+            ]
             months += 1
     ts = model.timeseries()
-    post = ts[ts.month >= cfg.run.burn_in]
+    mean = total / months
     return {
-        "treated": emp_t / months,
-        "untreated": emp_u / months,
-        "tightness": float(post.tightness.mean()),
+        "treated": mean[0],
+        "untreated": mean[1],
+        "treated_formal": mean[2],
+        "untreated_formal": mean[3],
+        "tightness": float(ts[ts.month >= cfg.run.burn_in].tightness.mean()),
     }
 
 
-def displacement(size: int, replicates: int, jobs: int, settings: dict, gain: float = 0.15):
-    """Displacement of an employability gain of 5% of workers, per labour-market setting.
+@dataclass(frozen=True)
+class Displacement:
+    """One treatment in one market: the untreated's loss over the treated's gain."""
 
-    Returns rows (setting, tightness, gain of the treated, loss of the untreated,
-    displacement mean, lo, hi) with a t interval over replicates of the per-replicate ratio.
+    market: str
+    treatment: str
+    outcome: str  # "formal" (wage employment in registered jobs) or "all" employment
+    tightness: float
+    gain: np.ndarray  # per replicate, jobs
+    loss: np.ndarray
+
+    @property
+    def ratio(self) -> np.ndarray:
+        return self.loss / self.gain
+
+    def interval(self) -> tuple[float, float, float]:
+        """Mean ratio over replicates and its Student-t 95% interval."""
+        r = self.ratio
+        half = stats.t.ppf(0.975, r.size - 1) * r.std(ddof=1) / np.sqrt(r.size)
+        return float(r.mean()), float(r.mean() - half), float(r.mean() + half)
+
+
+def displacement(
+    size: int,
+    replicates: int,
+    jobs: int,
+    settings: dict,
+    gains: dict | None = None,
+    treated_share: float = 0.05,
+    window: tuple[str, ...] = (),
+) -> list[Displacement]:
+    """Displacement of employability gains given to a random 5% of workers, per market.
+
+    Every replicate runs an untreated world and one world per gain from the same seed;
+    the gain of the treated and the loss of the untreated are paired differences of their
+    mean employment over the outcome window.
     """
+    gains = GAINS if gains is None else gains
+    worlds = [None, *gains.values()]
     tasks = [
-        (ov, r, size, 0.05, gain, treat)
+        ((*ov, *window), r, size, treated_share, g)
         for ov in settings.values()
         for r in range(replicates)
-        for treat in (False, True)
+        for g in worlds
     ]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(_displacement_run, tasks))
-    rows, i = [], 0
-    for name in settings:
-        gains, losses, theta = [], [], []
+        results = iter(list(pool.map(_displacement_run, tasks)))
+    per: dict[tuple, list] = {}
+    theta: dict[str, list] = {}
+    for market in settings:
         for _ in range(replicates):
-            base, treated = results[i], results[i + 1]
-            i += 2
-            gains.append(treated["treated"] - base["treated"])
-            losses.append(base["untreated"] - treated["untreated"])
-            theta.append(base["tightness"])
-        g, loss = np.array(gains), np.array(losses)
-        ratio = loss / g
-        n = ratio.size
-        half = stats.t.ppf(0.975, n - 1) * ratio.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
-        rows.append(
-            (
-                name,
-                float(np.mean(theta)),
-                float(g.mean()),
-                float(loss.mean()),
-                float(ratio.mean()),
-                float(ratio.mean() - half),
-                float(ratio.mean() + half),
-            )
-        )
-    return rows
+            base = next(results)
+            theta.setdefault(market, []).append(base["tightness"])
+            for name in gains:
+                treated = next(results)
+                for outcome, suffix in (("formal", "_formal"), ("all", "")):
+                    g = treated["treated" + suffix] - base["treated" + suffix]
+                    loss = base["untreated" + suffix] - treated["untreated" + suffix]
+                    per.setdefault((market, name, outcome), []).append((g, loss))
+    return [
+        Displacement(market, name, outcome, float(np.mean(theta[market])), *np.array(v).T)
+        for (market, name, outcome), v in per.items()
+    ]
 
 
 DISPLACEMENT_SETTINGS = {
     "slack (demand 0.85)": ("economy.demand_index=0.85",),
     "tight (demand 1.15)": ("economy.demand_index=1.15",),
 }
+
+
+def _gain_text() -> str:
+    what = {"hiring": "log hiring weight +", "effort": "search effort x 1+", "skill": "skill +"}
+    return "; ".join(f"{n}: {what[k]}{g:g}" for n, (k, g) in GAINS.items())
 
 
 def _fmt_rows(rows) -> str:
@@ -328,15 +378,20 @@ def main(argv: list[str] | None = None) -> int:
     if "displacement" in blocks:
         rows = displacement(a.size, a.replicates, a.jobs, DISPLACEMENT_SETTINGS)
         lines = [
-            "| market | tightness V/seekers | treated gain (jobs) | untreated loss (jobs) | "
-            "displacement | 95% interval |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| market | tightness V/seekers | gain | employment | treated gain (jobs) | "
+            "untreated loss (jobs) | displacement | 95% interval |",
+            "|---|---:|---|---|---:|---:|---:|---:|",
         ]
-        lines += [
-            f"| {n} | {t:.3f} | {g:.0f} | {loss:.0f} | {r:.2f} | [{lo:.2f}, {hi:.2f}] |"
-            for n, t, g, loss, r, lo, hi in rows
-        ]
-        parts.append("## Displacement of an employability gain (5% treated)\n\n" + "\n".join(lines))
+        for d in rows:
+            mean, lo, hi = d.interval()
+            lines.append(
+                f"| {d.market} | {d.tightness:.3f} | {d.treatment} | {d.outcome} | "
+                f"{d.gain.mean():.0f} | {d.loss.mean():.0f} | {mean:.2f} | [{lo:.2f}, {hi:.2f}] |"
+            )
+        parts.append(
+            f"## Displacement of an employability gain (5% treated)\n\n"
+            f"Gains: {_gain_text()}.\n\n" + "\n".join(lines)
+        )
     report = (
         f"# Labour-market comparative statics ({a.size:,} workers, {a.replicates} "
         f"replicates)\n\n" + "\n\n".join(parts) + "\n"

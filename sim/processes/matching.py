@@ -88,6 +88,8 @@ class Matching(Process):
             log_weight -= h.no_experience_penalty * (w.last_job[a] == LastJob.NONE)
         if h.certified_premium > 0:  # certification counts for formal jobs
             log_weight -= np.log1p(h.certified_premium) * (~w.certified[a] & v_formal)
+        if model.treatment is not None:
+            log_weight += model.treatment.hiring(a)
         return log_weight
 
     def _stock_step(self, model, vb, a: np.ndarray) -> None:

@@ -44,6 +44,8 @@ class JobSearch(Process):
         if s.discouragement > 0:
             e *= np.exp(-s.discouragement * w.idle[seekers]).astype(np.float32)
         e *= benefit_factor(model, seekers)
+        if model.treatment is not None:
+            e *= model.treatment.effort(seekers).astype(np.float32)
         # programme participants search less while they take part (lock-in)
         e *= model.programme_table.lock_in_of[w.programme[seekers]]
         gain = model.cfg.policy.case_management.contact_effort_gain
