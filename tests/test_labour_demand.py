@@ -304,3 +304,35 @@ def test_displacement_between_zero_and_one_and_larger_when_slack():
     d = slack.ratio - tight.ratio
     t = stats.t.ppf(0.975, reps - 1)
     assert d.mean() > t * d.std(ddof=1) / np.sqrt(reps), (slack.ratio, tight.ratio)
+
+
+def test_a_treatment_reaches_only_the_treated():
+    """The experiment's gains enter the hiring weight and the search effort of the treated
+    and nobody else, and an untreated model is the model without the hook."""
+    from sim.processes.matching import Matching
+    from sim.treatment import Treatment
+
+    cfg = load_config("population.size=2000", "run.months=24", "run.burn_in=0")
+    model = LabourMarket(cfg)
+    treated = np.zeros(model.workers.n, bool)
+    treated[::7] = True
+    idx = np.arange(model.workers.n)
+    formal = np.ones(idx.size, bool)
+    before = Matching._log_weight(model, idx, formal)
+    model.treatment = Treatment(treated, hiring_gain=0.7)
+    after = Matching._log_weight(model, idx, formal)
+    np.testing.assert_allclose(after - before, 0.7 * treated)
+
+    def treated_applications(treatment) -> float:
+        """Treated applicants' application intensity, summed over 12 months."""
+        m = LabourMarket(cfg)
+        m.treatment = treatment
+        total = 0.0
+        for _ in range(12):
+            m.step()
+            total += m.applicant_intensity[treated[m.applicants]].sum()
+        return total
+
+    # effort x 3 for the treated (one in seven): far more applications from them
+    base = treated_applications(None)
+    assert treated_applications(Treatment(treated, effort_gain=2.0)) > 1.5 * base
