@@ -6,10 +6,15 @@ random share of workers and compares with an untreated world drawn from the same
 the model's own channels, so its effect on the untreated is an equilibrium outcome:
 
 * ``hiring_gain``: added to the treated applicant's log hiring weight, as counselling and
-  intermediation do (the employer accepts them more often, and prefers them);
+  intermediation do (the employer accepts them more often);
 * ``effort_gain``: proportional extra search effort (more meetings, and more congestion
   for others in the matching function);
-* a skill gain is applied to ``workers.skill`` directly, since it also raises output.
+* ``skill_gain``: added to ``workers.skill`` (capped at 1), so it also raises output and
+  the job's value.
+
+Treatment belongs to worker slots: an entrant who takes a treated slot after a death is
+treated too (deaths and entrants do not depend on policy, so both worlds see the same ones),
+and so the treated stay a random 5% of the population throughout a long run.
 """
 
 from __future__ import annotations
@@ -26,6 +31,16 @@ class Treatment:
     treated: np.ndarray
     hiring_gain: float = 0.0
     effort_gain: float = 0.0
+    skill_gain: float = 0.0
+
+    def give_skill(self, workers, idx: np.ndarray | None = None) -> None:
+        """Add the skill gain to the treated among ``idx`` (all slots when None)."""
+        if self.skill_gain == 0:
+            return
+        sel = np.flatnonzero(self.treated) if idx is None else idx[self.treated[idx]]
+        workers.skill[sel] = np.minimum(1.0, workers.skill[sel] + self.skill_gain).astype(
+            workers.skill.dtype
+        )
 
     def hiring(self, idx: np.ndarray) -> np.ndarray:
         """Log hiring-weight gain of workers ``idx``."""

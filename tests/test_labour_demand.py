@@ -336,3 +336,21 @@ def test_a_treatment_reaches_only_the_treated():
     # effort x 3 for the treated (one in seven): far more applications from them
     base = treated_applications(None)
     assert treated_applications(Treatment(treated, effort_gain=2.0)) > 1.5 * base
+
+
+def test_entrants_in_treated_slots_get_the_skill_gain():
+    """Treatment belongs to slots: an entrant replacing a death in a treated slot gets the
+    skill gain, one in an untreated slot does not (same entrant draws in both worlds)."""
+    from sim.processes.demography import Demography
+    from sim.treatment import Treatment
+
+    cfg = load_config("population.size=2000", "run.months=24", "run.burn_in=0")
+    plain, treated_world = LabourMarket(cfg), LabourMarket(cfg)
+    treated = np.zeros(plain.workers.n, bool)
+    treated[::3] = True
+    treated_world.treatment = Treatment(treated, skill_gain=0.2)
+    idx = np.arange(0, 60)
+    for m in (plain, treated_world):
+        Demography()._replace(m, idx)
+    a, b = plain.workers.skill[idx], treated_world.workers.skill[idx]
+    np.testing.assert_allclose(b, np.where(treated[idx], np.minimum(1.0, a + 0.2), a), rtol=1e-6)

@@ -224,11 +224,9 @@ def _displacement_run(args: tuple) -> dict:
     w = model.workers
     treated = np.random.default_rng([cfg.seed, replicate, 5]).random(w.n) < treated_share
     if gain is not None:
-        kind, size_ = gain
-        if kind == "skill":
-            w.skill[treated] = np.minimum(1.0, w.skill[treated] + size_).astype(np.float32)
-        else:
-            model.treatment = Treatment(treated, **{f"{kind}_gain": size_})
+        kind, amount = gain
+        model.treatment = Treatment(treated, **{f"{kind}_gain": amount})
+        model.treatment.give_skill(w)
     total = np.zeros(4)
     months = 0
     while model.running:

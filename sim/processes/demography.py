@@ -85,4 +85,6 @@ class Demography(Process):
         # regime layer and the programmes this month (as lapsed / left), so their accounting
         # sees the death
         w.sector[idx] = draw_sector(model.cfg, rng, idx.size)
+        if model.treatment is not None:  # an experiment treats slots: entrants inherit it
+            model.treatment.give_skill(w, idx)
         mv.moved[idx] = True
