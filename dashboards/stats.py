@@ -89,19 +89,24 @@ def _intervals(wide: pd.DataFrame) -> pd.DataFrame:
 def kaplan_meier(spells: pd.DataFrame, horizon: int | None = None) -> pd.DataFrame:
     """Kaplan-Meier survival of spells from grouped counts.
 
-    ``spells`` has duration_months, outcome (``censored`` or an exit) and count. A spell
-    that ended at duration t is an event at t; a censored spell is at risk through t.
-    Returns months (0..max) and survival S(t) = share still unemployed after t months.
+    ``spells`` has duration_months, outcome (``censored`` or an exit) and count, as in
+    ``spells.parquet``. The month a spell starts has no exit draw (a worker moves at most
+    once a month), so a spell that ended at duration ``t`` faced ``t`` exit draws and is an
+    event at ``t``. A spell censored at duration ``d`` was still running after the run's
+    last month: it has survived ``d - 1`` draws, so it is at risk through ``d - 1`` only.
+    Returns months (0..max) and survival S(t) = share still seeking after t draws.
     """
     if spells.empty:
         return pd.DataFrame({"months": [0], "survival": [1.0], "at_risk": [0]})
     d = spells["duration_months"].astype(int).to_numpy()
     c = spells["count"].astype(float).to_numpy()
     ended = (spells["outcome"].astype(str) != "censored").to_numpy()
+    exposure = np.where(ended, d, np.maximum(d - 1, 0))  # the last draw each spell faced
     top = int(d.max()) if horizon is None else min(int(d.max()), horizon)
-    events = np.bincount(d[ended], weights=c[ended], minlength=int(d.max()) + 1)
-    total = np.bincount(d, weights=c, minlength=int(d.max()) + 1)
-    at_risk = total[::-1].cumsum()[::-1]  # spells lasting at least t months
+    size = int(d.max()) + 1
+    events = np.bincount(d[ended], weights=c[ended], minlength=size)
+    total = np.bincount(exposure, weights=c, minlength=size)
+    at_risk = total[::-1].cumsum()[::-1]  # spells that faced the draw at t
     with np.errstate(invalid="ignore", divide="ignore"):
         hazard = np.where(at_risk > 0, events / at_risk, 0.0)
     survival = np.cumprod(1.0 - hazard)

@@ -76,20 +76,54 @@ def test_paired_difference_uses_common_seeds() -> None:
     assert out.at["a", "diff_mean"] == 0.0
 
 
-def test_kaplan_meier_geometric_spells() -> None:
-    # 100 spells: 50 end at 1 month, 25 at 2, 25 censored at 2.
+def test_kaplan_meier_by_hand() -> None:
+    # 100 spells: 50 end at 1 month, 25 at 2, 25 censored at 3 (still running after the
+    # last month: they survived 2 exit draws, so they are at risk at 1 and 2, not 3).
     spells = pd.DataFrame(
         {
-            "duration_months": [1, 2, 2],
+            "duration_months": [1, 2, 3],
             "outcome": ["job", "other", "censored"],
             "count": [50, 25, 25],
         }
     )
-    km = kaplan_meier(spells).set_index("months")["survival"]
-    assert km[0] == 1.0
-    assert km[1] == pytest.approx(0.5)
-    assert km[2] == pytest.approx(0.25)  # 25 exits of 50 at risk
+    km = kaplan_meier(spells).set_index("months")
+    assert km.survival[0] == 1.0
+    assert km.survival[1] == pytest.approx(0.5)  # 50 exits of 100 at risk
+    assert km.survival[2] == pytest.approx(0.25)  # 25 of the 50 left
+    assert km.at_risk[3] == 0 and km.survival[3] == pytest.approx(0.25)
     assert ltu_share(spells, 2) == pytest.approx(0.5)
+
+
+def test_kaplan_meier_of_the_textbook_economy_is_geometric() -> None:
+    """Against a direct computation: the textbook economy's spells are geometric with the
+    urn-ball job-finding rate f, so S(t) = (1 - f)^t. A short window after burn-in leaves
+    many spells censored (the case the risk set must get right). Tolerance: 4 Greenwood
+    standard errors, plus 0.002 for the error in f (estimated from the mean stock)."""
+    from sim.model import LabourMarket
+
+    from .conftest import load_config, urn_ball_job_finding
+
+    cfg = load_config(
+        "population=textbook",
+        "economy=homogeneous",
+        "population.size=60000",
+        "run.months=66",
+        "run.burn_in=60",
+    )
+    model = LabourMarket(cfg)
+    model.run()
+    spells = model.spells()
+    assert (spells.outcome == "censored").any()
+    ts = model.timeseries()
+    f = urn_ball_job_finding(0.5, ts[ts.month >= 50].n_unemployed.mean())
+    km = kaplan_meier(spells).set_index("months")
+    for t in range(1, 5):
+        s = km.survival[t]
+        exits = spells[spells.outcome != "censored"]
+        d = np.bincount(exits.duration_months, weights=exits["count"], minlength=t + 1)
+        n = km.at_risk.to_numpy()
+        greenwood = s * np.sqrt(sum(d[j] / (n[j] * (n[j] - d[j])) for j in range(1, t + 1)))
+        assert abs(s - (1 - f) ** t) < 4 * greenwood + 0.002, (t, s, (1 - f) ** t)
 
 
 def test_frontier_keeps_only_undominated_points() -> None:
