@@ -21,6 +21,8 @@ import yaml
 
 RUN_FILES = ("summary.json", "timeseries.parquet")
 SWEEP_FILES = ("summary.parquet", "comparison.parquet")
+# the luck a comparison pairs on, never a swept dimension
+REPLICATE_KEYS = ("override.seed", "override.run.replicate")
 # Time-series columns the views use (docs/outputs.md); missing ones are tolerated.
 TIMESERIES_COLUMNS = (
     "month",
@@ -119,8 +121,13 @@ class Results:
 
     @cached_property
     def dimensions(self) -> list[str]:
-        """Override keys that take more than one value among complete runs (swept)."""
-        cols = [c for c in self.complete.columns if c.startswith("override.")]
+        """Override keys that take more than one value among complete runs (swept).
+        Seeds and replicates are not dimensions: they are the luck comparisons pair on."""
+        cols = [
+            c
+            for c in self.complete.columns
+            if c.startswith("override.") and c not in REPLICATE_KEYS
+        ]
         return [c for c in cols if self.complete[c].astype(str).nunique() > 1]
 
     @cached_property

@@ -173,6 +173,9 @@ def test_sweep_dashboard_compares_configurations(sweep_dir: Path, tmp_path: Path
         assert chart in figs
     results = load(sweep_dir)
     assert len(results.configurations) == 3
+    # seeds are the luck the comparison pairs on, not a swept dimension
+    assert results.dimensions == ["override.regime"]
+    assert "Swept dimensions: regime." in out.read_text()
     # Headline: 3 outcomes x (means, paired differences), one point per configuration.
     head = figs["headline"]["data"]
     assert len(head) == 6 and all(len(t["y"]) == 3 for t in head)
