@@ -429,6 +429,18 @@ def main(argv: list[str] | None = None) -> int:
     if not args.sweep_dir.is_dir():
         print(f"sim.aggregate: {args.sweep_dir} is not a directory", file=sys.stderr)
         return 2
+    if sweep.read_plan(args.sweep_dir) is None and not sweep.run_dirs(args.sweep_dir):
+        what = (
+            "is a single run, not a sweep directory"
+            if (args.sweep_dir / "manifest.json").exists()
+            else "is not a sweep directory"
+        )
+        print(
+            f"sim.aggregate: {args.sweep_dir} {what} (no sweep.json and no numbered run "
+            f"directories); give the directory a sweep wrote (hydra.sweep.dir)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         summary, comparison = aggregate(args.sweep_dir, args.baseline, args.allow_mixed_code)
     except (OSError, ValueError) as exc:

@@ -112,6 +112,20 @@ def test_aggregate_command_rebuilds_the_same_tables(swept, tmp_path):
     )
 
 
+def test_aggregate_refuses_a_single_run_or_a_plain_directory(swept, tmp_path, capsys):
+    """A single run (or a directory of neither runs nor a plan) gets one line and exit 2,
+    and nothing is written into it."""
+    run = tmp_path / "run"
+    shutil.copytree(swept / "0", run)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    for where, what in ((run, "single run"), (plain, "not a sweep directory")):
+        assert aggregate.main([str(where)]) == 2
+        err = capsys.readouterr().err
+        assert what in err and len(err.strip().splitlines()) == 1, err
+        assert not (where / aggregate.SUMMARY).exists()
+
+
 def test_reproduce_passes_untouched_and_names_an_altered_file(swept, tmp_path, capsys):
     assert reproduce(swept / "1") == 0
     assert "reproduced: all" in capsys.readouterr().out
