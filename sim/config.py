@@ -794,7 +794,10 @@ def validate(cfg: Config) -> Config:
 
 
 def from_dict(data: dict) -> Config:
-    """Build a validated ``Config`` from a plain (possibly partial) mapping, without Hydra.
+    """Build a validated ``Config`` from a complete plain mapping (as ``to_dict`` returns
+    it, or a run's ``config.yaml``), without Hydra. The defaults live in the YAML files, not
+    in the schema, so a missing key raises ``ConfigError``; to start from the default
+    scenario and change a few values use ``load("population.size=1000", ...)``.
 
     Unknown keys raise ``ConfigError``: the same contract as Hydra composition.
     """
