@@ -295,6 +295,11 @@ def headline_table(summary: dict) -> str:
 def main() -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     tune_allocator()
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):  # our page; Hydra's: --hydra-help
+        from .help import text
+
+        print(text(), end="")
+        raise SystemExit(0)
     try:
         cmd = entry.parse(sys.argv[1:])
     except ConfigError as exc:
