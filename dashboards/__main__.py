@@ -1,4 +1,4 @@
-"""``python -m dashboards RESULTS_PATH [-o FILE.html] [--export-png DIR]``."""
+"""``python -m dashboards RESULTS_PATH [-o FILE.html] [--export-png DIR] [--practical-pp X]``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .build import build
 from .load import ResultsError
+from .style import Practical
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,10 +25,26 @@ def main(argv: list[str] | None = None) -> int:
         "--export-png", type=Path, metavar="DIR", help="also write every figure as PNG and SVG"
     )
     parser.add_argument("--no-svg", action="store_true", help="with --export-png: PNG only")
+    parser.add_argument(
+        "--practical-pp",
+        type=float,
+        default=Practical.pp,
+        help="smallest difference in a rate worth colouring, in percentage points (0.1)",
+    )
+    parser.add_argument(
+        "--practical-money-pct",
+        type=float,
+        default=Practical.money_pct,
+        help="smallest difference in spending worth colouring, in %% of the baseline (1)",
+    )
     args = parser.parse_args(argv)
+    if args.practical_pp < 0 or args.practical_money_pct < 0:
+        print("dashboards: --practical-pp and --practical-money-pct must be >= 0", file=sys.stderr)
+        return 2
+    practical = Practical(args.practical_pp, args.practical_money_pct)
     start = time.perf_counter()
     try:
-        out, views = build(args.results, args.output)
+        out, views = build(args.results, args.output, practical)
     except ResultsError as exc:
         print(f"dashboards: {exc}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import page
 from .load import Results, load
+from .style import Practical
 from .views import (
     View,
     alignment,
@@ -67,9 +68,13 @@ def describe(results: Results) -> tuple[str, list[str], str]:
     return title, lines, banner
 
 
-def build(path: str | Path, out: str | Path | None = None) -> tuple[Path, list[View]]:
+def build(
+    path: str | Path, out: str | Path | None = None, practical: Practical | None = None
+) -> tuple[Path, list[View]]:
     """Write the dashboard of a run or sweep directory; returns its path and the views."""
     results = load(path)
+    if practical is not None:
+        results.practical = practical
     out_file = Path(out) if out else Path(path) / "dashboard.html"
     out_file.parent.mkdir(parents=True, exist_ok=True)
     built = views(results, out_file)

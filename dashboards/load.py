@@ -19,6 +19,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
+from .style import Practical
+
 RUN_FILES = ("summary.json", "timeseries.parquet")
 SWEEP_FILES = ("summary.parquet", "comparison.parquet")
 # the luck a comparison pairs on, never a swept dimension
@@ -100,6 +102,7 @@ class Results:
     comparison: pd.DataFrame | None  # the sweep's comparison.parquet; None for a run
     baseline: str
     _configs: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    practical: Practical = field(default_factory=Practical)  # smallest difference that counts
 
     @property
     def is_sweep(self) -> bool:

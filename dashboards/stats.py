@@ -28,6 +28,29 @@ def t_interval(values: np.ndarray | pd.Series) -> tuple[float, float, float, int
     return mean, mean - half, mean + half, n
 
 
+def detectable(low: float, high: float) -> bool:
+    """A difference the seeds agree on: its 95% interval is known and excludes zero."""
+    return bool(math.isfinite(low) and math.isfinite(high) and (low > 0 or high < 0))
+
+
+def pooled_difference(
+    runs: pd.DataFrame, column: str, baseline: str, members: list[str]
+) -> tuple[float, float, float, int]:
+    """Mean over ``members`` of each one's paired difference from the baseline, seed by
+    seed, then the t interval of that per-seed mean across seeds: the interval of a
+    cell of the alignment matrix (a main effect averaged over several configurations)."""
+    if column not in runs.columns or not members:
+        return math.nan, math.nan, math.nan, 0
+    wide = runs.pivot_table(
+        index=["seed", "replicate"], columns="configuration", values=column, aggfunc="first"
+    )
+    if baseline not in wide.columns:
+        return math.nan, math.nan, math.nan, 0
+    cols = [m for m in members if m in wide.columns]
+    per_seed = wide[cols].sub(wide[baseline], axis=0).mean(axis=1, skipna=False)
+    return t_interval(per_seed.to_numpy())
+
+
 PAIRED_COLUMNS = (
     "configuration",
     "mean",

@@ -7,6 +7,7 @@ from a config is made safe, so the eight views read alike.
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 
 # Okabe-Ito: distinguishable under the common colour-vision deficiencies.
@@ -68,6 +69,23 @@ def plot_text(value: object) -> str:
 
 
 @dataclass(frozen=True)
+class Practical:
+    """The smallest difference worth reporting (practical significance): rates in
+    percentage points, money as a percentage of the baseline's level. Set with
+    ``python -m dashboards --practical-pp X --practical-money-pct Y``."""
+
+    pp: float = 0.1
+    money_pct: float = 1.0
+
+    def text(self, outcome: Outcome) -> str:
+        if outcome.unit == "%":
+            return f"{self.pp:g} pp"
+        if outcome.unit == MONEY:
+            return f"{self.money_pct:g}% of the baseline"
+        return "none"
+
+
+@dataclass(frozen=True)
 class Outcome:
     """How one headline outcome is shown: label, unit, scale and which way is better."""
 
@@ -84,6 +102,15 @@ class Outcome:
     @property
     def diff_unit(self) -> str:
         return "pp" if self.unit == "%" else self.unit
+
+    def threshold(self, practical: Practical, baseline_level: float) -> float:
+        """The practical-significance threshold in display units (0 when none applies);
+        ``baseline_level`` is the baseline's mean in display units."""
+        if self.unit == "%":
+            return practical.pp
+        if self.unit == MONEY and math.isfinite(baseline_level):
+            return abs(baseline_level) * practical.money_pct / 100.0
+        return 0.0
 
 
 POVERTY = Outcome("poverty_headcount", "Poverty headcount", "%", 100.0, False)

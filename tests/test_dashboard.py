@@ -126,6 +126,35 @@ def test_kaplan_meier_of_the_textbook_economy_is_geometric() -> None:
         assert abs(s - (1 - f) ** t) < 4 * greenwood + 0.002, (t, s, (1 - f) ** t)
 
 
+def test_pooled_difference_by_hand_and_numeric_order() -> None:
+    from dashboards.stats import pooled_difference
+    from dashboards.views.common import sort_values
+
+    runs = pd.DataFrame(
+        {
+            "seed": [1, 1, 1, 2, 2, 2, 3, 3, 3],
+            "replicate": [0] * 9,
+            "configuration": ["base", "a", "b"] * 3,
+            "y": [1.0, 2.0, 4.0, 2.0, 2.0, 5.0, 0.0, 3.0, 3.0],
+        }
+    )
+    # per seed, mean over a and b of (member - base): seed 1: (1 + 3) / 2 = 2, seed 2: 1.5,
+    # seed 3: 3; mean 13/6, t interval with 2 degrees of freedom
+    mean, lo, hi, n = pooled_difference(runs, "y", "base", ["a", "b"])
+    x = np.array([2.0, 1.5, 3.0])
+    half = 4.302652729911275 * x.std(ddof=1) / np.sqrt(3)
+    assert n == 3 and mean == pytest.approx(13 / 6)
+    assert (lo, hi) == pytest.approx((13 / 6 - half, 13 / 6 + half))
+    assert sort_values(["6000", "500", "3000", "1500", "1000"]) == [
+        "500",
+        "1000",
+        "1500",
+        "3000",
+        "6000",
+    ]
+    assert sort_values(["integration", "cooperation"]) == ["integration", "cooperation"]
+
+
 def test_frontier_keeps_only_undominated_points() -> None:
     cost = np.array([1.0, 2.0, 3.0, 2.5, np.nan])
     effect = np.array([1.0, 3.0, 2.0, 4.0, 9.0])
@@ -230,6 +259,58 @@ def _strings(obj: object) -> list[str]:
     if isinstance(obj, list):
         return [s for v in obj for s in _strings(v)]
     return []
+
+
+def test_differences_whose_interval_contains_zero_are_grey(sweep_dir: Path, tmp_path: Path) -> None:
+    """Every paired difference in the headline is coloured as an effect only when its 95%
+    interval excludes zero; otherwise it is grey, hollow and says so on hover."""
+    from dashboards.style import HEADLINE, NEUTRAL
+    from dashboards.views.common import compare
+
+    out, _ = build(sweep_dir, tmp_path / "sig.html")
+    head = figures(out.read_text())["headline"]["data"]
+    results = load(sweep_dir)
+    greys = 0
+    for k, outcome in enumerate(HEADLINE):
+        diff = head[2 * k + 1]
+        df = compare(results, outcome.key)
+        for i, row in enumerate(df.itertuples()):
+            if row.configuration == results.baseline:
+                continue
+            contains_zero = not (row.diff_ci_low > 0 or row.diff_ci_high < 0)
+            assert (diff["marker"]["color"][i] == NEUTRAL) == contains_zero, (outcome.key, row)
+            assert ("no detectable difference" in diff["customdata"][i]) == contains_zero
+            greys += contains_zero
+    assert greys > 0  # two seeds: some intervals must contain zero, or the test is idle
+
+
+def test_alignment_matrix_greys_noise_and_says_when_functions_cannot_be_separated(
+    sweep_dir: Path, tmp_path: Path
+) -> None:
+    """The regime presets set all three functions together: the view says so and names
+    the preset that can separate them. Cells whose interval contains zero, or whose size is
+    below the practical threshold, are not coloured; the scale is symmetric, saturates at
+    no less than 4x the threshold, and the threshold is stated on the chart."""
+    from dashboards.__main__ import main as dash
+
+    out = tmp_path / "m.html"
+    assert dash([str(sweep_dir), "-o", str(out), "--practical-pp", "0.5"]) == 0
+    html_text = out.read_text()
+    assert "cannot separate the functions" in html_text and "sweep=alignment_matrix" in html_text
+    heat = figures(html_text)["matrix-functions"]
+    trace = heat["data"][0]
+    assert trace["zmin"] == -trace["zmax"] and trace["zmax"] >= 4 * 0.5
+    assert "0.5 pp" in trace["colorbar"]["title"]["text"]
+    z = trace["z"]
+    if isinstance(z, dict):  # plotly's typed-array encoding of a numpy array
+        import base64
+
+        z = np.frombuffer(base64.b64decode(z["bdata"]), z["dtype"]).reshape(3, 3)
+    for zrow, trow in zip(np.asarray(z, dtype=float), trace["text"], strict=True):
+        for value, t in zip(zrow, trow, strict=True):
+            grey = "no detectable difference" in t or "below 0.5 pp" in t
+            assert np.isnan(value) == grey, (value, t)
+    assert dash([str(sweep_dir), "-o", str(out), "--practical-pp", "-1"]) == 2
 
 
 def test_names_are_escaped_for_their_context(sweep_dir: Path, tmp_path: Path) -> None:

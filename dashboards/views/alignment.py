@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..load import Results
-from ..stats import paired
+from ..stats import detectable, paired, pooled_difference
 from ..style import DIVERGING, HEADLINE, LIFE_STAGES, SEQUENTIAL, plot_text
 from . import Chart, View
 from .common import compare, labels, style, sweep_only_note
@@ -48,29 +48,58 @@ def _menu(buttons: list[dict]) -> list[dict]:
     ]
 
 
+def inseparable(results: Results) -> bool:
+    """True when every configuration sets the three functions to the same degree (the
+    regime presets): then the functions' effects cannot be told apart."""
+    regime = results.complete.groupby("configuration")[list(FUNCTIONS)].first().dropna()
+    return bool(len(regime)) and bool(
+        (regime["eligibility"] == regime["delivery"]).all()
+        and (regime["delivery"] == regime["financing"]).all()
+    )
+
+
 def _functions(results: Results) -> Chart | None:
     runs = results.complete
     regime = runs.groupby("configuration")[list(FUNCTIONS)].first()
     if max(regime[f].nunique() for f in FUNCTIONS) < 2:
         return None
+    practical = results.practical
     zs, texts, titles, spans = [], [], [], []
     for outcome in HEADLINE:
-        df = compare(results, outcome.key).set_index("configuration")
         sign = 1.0 if outcome.higher_is_better else -1.0
-        effect = sign * outcome.scale * df["diff_mean"].astype(float)
+        base = compare(results, outcome.key).set_index("configuration")
+        level = float(base["mean"].get(results.baseline, math.nan)) * outcome.scale
+        threshold = outcome.threshold(practical, level)
         z = np.full((len(FUNCTIONS), len(DEGREES)), np.nan)
         text = [["" for _ in DEGREES] for _ in FUNCTIONS]
+        shown = []
         for i, f in enumerate(FUNCTIONS):
             for j, d in enumerate(DEGREES):
-                members = regime.index[regime[f] == d].intersection(effect.index)
-                vals = effect[members].dropna()
-                if len(vals):
-                    z[i, j] = float(vals.mean())
-                    text[i][j] = f"{z[i, j]:+.3g}<br>({len(vals)} configs)"
+                # the baseline, when at this degree, counts with a difference of 0
+                members = list(regime.index[regime[f] == d])
+                mean, lo, hi, n = pooled_difference(runs, outcome.key, results.baseline, members)
+                if n == 0 or not math.isfinite(mean):
+                    continue
+                mean, lo, hi = (sign * outcome.scale * v for v in (mean, lo, hi))
+                lo, hi = min(lo, hi), max(lo, hi)
+                ci = f"[{lo:+.3g}, {hi:+.3g}]" if math.isfinite(lo) else "(no interval)"
+                if not detectable(lo, hi):
+                    text[i][j] = f"no detectable difference<br>{mean:+.3g} {ci}"
+                elif abs(mean) < threshold:
+                    text[i][j] = f"below {practical.text(outcome)}<br>{mean:+.3g} {ci}"
+                else:
+                    z[i, j] = mean
+                    shown.append(abs(mean))
+                    text[i][j] = f"{mean:+.3g}<br>{ci}"
+                text[i][j] += f"<br>({len(members)} configs)"
         zs.append(z)
-        spans.append(max(1e-9, float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0))
+        # symmetric, saturating at a meaningful size: at least 4x the practical threshold
+        spans.append(max([4 * threshold, *shown, 1e-9]))
         texts.append(text)
-        titles.append(f"{outcome.label}: improvement ({outcome.diff_unit})")
+        titles.append(
+            f"{outcome.label}: improvement ({outcome.diff_unit})<br>grey: no detectable "
+            f"difference,<br>or below {practical.text(outcome)}"
+        )
     fig = go.Figure(
         go.Heatmap(
             z=zs[0],
@@ -82,7 +111,8 @@ def _functions(results: Results) -> Chart | None:
             zmin=-spans[0],
             zmax=spans[0],
             colorbar={"title": {"text": titles[0]}},
-            hovertemplate="%{y} at %{x}: %{z:+.4g}<extra></extra>",
+            hoverongaps=True,
+            hovertemplate="%{y} at %{x}<br>%{text}<extra></extra>",
         )
     )
     buttons = [
@@ -104,18 +134,23 @@ def _functions(results: Results) -> Chart | None:
     style(
         fig,
         "Functions x degree of alignment: mean paired effect vs baseline",
-        420,
+        460,
         xaxis={"title": "degree of alignment"},
         yaxis={"title": "function", "autorange": "reversed"},
         updatemenus=_menu(buttons),
+        plot_bgcolor="#dddddd",
     )
     return Chart(
         "matrix-functions",
         fig,
         "A cell is the mean, over the swept configurations that set this function to this "
-        "degree, of the paired difference from the baseline, signed so that blue is better "
-        "(less poverty, more placement, less spending) and red is worse; choose the outcome "
-        "in the menu.",
+        "degree, of the paired difference from the baseline with its 95% interval across "
+        "seeds, signed so that blue is better (less poverty, more placement, less spending) "
+        "and red is worse. Grey cells show no detectable difference (the interval contains "
+        "zero) or one smaller than the practical threshold "
+        f"({practical.pp:g} pp for rates, {practical.money_pct:g}% of the baseline for "
+        "money; set with python -m dashboards --practical-pp / --practical-money-pct). "
+        "Choose the outcome in the menu.",
     )
 
 
@@ -232,6 +267,13 @@ def build(results: Results) -> View:
             "(sweep=alignment_matrix): this sweep does not vary the regime."
         )
     else:
+        if inseparable(results):
+            view.notes.append(
+                "This sweep sets eligibility, delivery and financing together (the regime "
+                "presets of sweep=regimes), so the rows of the functions x degree matrix are "
+                "the same comparison three times and cannot separate the functions. "
+                "sweep=alignment_matrix runs the 27 mixes that can."
+            )
         view.charts.append(chart)
     view.charts.append(_objectives(results))
     view.notes.append(

@@ -85,6 +85,16 @@ def fmt(value: float, outcome: Outcome) -> str:
     return f"{v:.1f}%" if outcome.unit == "%" else f"{v:,.0f}"
 
 
+def sort_values(values) -> list[str]:
+    """Swept values in a reader's order: numerically when every one is a number
+    (500 < 1000 < 6000, not "1000" < "500"), else as given."""
+    values = [str(v) for v in values]
+    try:
+        return sorted(values, key=float)
+    except ValueError:
+        return values
+
+
 def sweep_only_note(what: str) -> str:
     return (
         f"{what} compares configurations, which needs a sweep: several configurations "

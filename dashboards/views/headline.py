@@ -8,12 +8,27 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..load import Results
-from ..stats import t_interval
-from ..style import GAIN, HEADLINE, NEUTRAL, esc, plot_text
+from ..stats import detectable, t_interval
+from ..style import GAIN, HEADLINE, LOSS, NEUTRAL, esc, plot_text
 from . import Chart, View
-from .common import compare, err, fmt, labels, scaled, style, sweep_only_note
+from .common import compare, err, fmt, labels, scaled, sort_values, style, sweep_only_note
 
 TITLE = "1. Headline comparison"
+
+
+BASELINE, BETTER, WORSE = "the baseline", "better than the baseline", "worse than the baseline"
+NO_DIFFERENCE = "no detectable difference (the 95% interval contains 0)"
+VERDICT_COLOURS = {BASELINE: NEUTRAL, BETTER: GAIN, WORSE: LOSS, NO_DIFFERENCE: NEUTRAL}
+
+
+def _verdict(row, outcome, baseline: str) -> str:
+    """How a configuration compares with the baseline on one outcome, from its interval."""
+    if row.configuration == baseline:
+        return BASELINE
+    if not detectable(float(row.diff_ci_low), float(row.diff_ci_high)):
+        return NO_DIFFERENCE
+    up = float(row.diff_mean) > 0
+    return BETTER if up == outcome.higher_is_better else WORSE
 
 
 def _comparison_chart(results: Results) -> Chart:
@@ -30,7 +45,9 @@ def _comparison_chart(results: Results) -> Chart:
     for col, outcome in enumerate(HEADLINE, start=1):
         df = scaled(compare(results, outcome.key), outcome)
         y = [names[c] for c in df["configuration"]]
-        colours = [NEUTRAL if c == results.baseline else GAIN for c in df["configuration"]]
+        verdicts = [_verdict(r, outcome, results.baseline) for r in df.itertuples()]
+        colours = [VERDICT_COLOURS[v] for v in verdicts]
+        open_ = [v == NO_DIFFERENCE for v in verdicts]
         fig.add_trace(
             go.Scatter(
                 x=df["mean"],
@@ -40,7 +57,9 @@ def _comparison_chart(results: Results) -> Chart:
                 error_x=err(df, "mean", "ci_low", "ci_high"),
                 name=outcome.label,
                 showlegend=False,
-                hovertemplate="%{y}<br>%{x:.4g} " + outcome.unit + "<extra></extra>",
+                customdata=verdicts,
+                hovertemplate="%{y}<br>%{x:.4g} " + outcome.unit + "<br>%{customdata}"
+                "<extra></extra>",
             ),
             row=1,
             col=col,
@@ -50,11 +69,17 @@ def _comparison_chart(results: Results) -> Chart:
                 x=df["diff_mean"],
                 y=y,
                 mode="markers",
-                marker={"color": colours, "size": 9, "symbol": "diamond"},
+                marker={
+                    "color": colours,
+                    "size": 9,
+                    "symbol": ["diamond-open" if o else "diamond" for o in open_],
+                },
                 error_x=err(df, "diff_mean", "diff_ci_low", "diff_ci_high"),
                 name=f"{outcome.label}: difference",
                 showlegend=False,
-                hovertemplate="%{y}<br>%{x:+.4g} " + outcome.diff_unit + "<extra></extra>",
+                customdata=verdicts,
+                hovertemplate="%{y}<br>%{x:+.4g} " + outcome.diff_unit + "<br>%{customdata}"
+                "<extra></extra>",
             ),
             row=2,
             col=col,
@@ -75,9 +100,10 @@ def _comparison_chart(results: Results) -> Chart:
         "headline",
         fig,
         "Top row: each dot is a configuration's mean over seeds with its 95% confidence "
-        "interval; bottom row: the paired difference from the baseline on the same seeds, "
-        "where an interval that excludes the dotted zero line is a difference the seeds "
-        "agree on.",
+        "interval; bottom row: the paired difference from the baseline on the same seeds. "
+        "Blue: better than the baseline, red: worse, in both cases with an interval that "
+        "excludes the dotted zero line; grey and hollow: no detectable difference (the "
+        "interval contains zero).",
     )
 
 
@@ -108,26 +134,39 @@ def _dimension_effects(results: Results) -> Chart | None:
                 .unstack("_v")
             )
             rows = []
-            for value in per_seed.columns:
+            for value in sort_values(per_seed.columns):
                 diff = (per_seed[value] - per_seed[ref]) * outcome.scale
                 rows.append((value, *t_interval(diff.to_numpy())[:3]))
             df = pd.DataFrame(rows, columns=["value", "diff_mean", "diff_ci_low", "diff_ci_high"])
+            df["configuration"] = [results.baseline if v == ref else v for v in df["value"]]
+            verdicts = [_verdict(row, outcome, results.baseline) for row in df.itertuples()]
             fig.add_trace(
                 go.Scatter(
                     x=df["diff_mean"],
                     y=[plot_text(v) for v in df["value"]],
                     mode="markers",
-                    marker={"color": GAIN, "size": 9},
+                    marker={
+                        "color": [VERDICT_COLOURS[v] for v in verdicts],
+                        "size": 9,
+                        "symbol": [
+                            "circle-open" if v == NO_DIFFERENCE else "circle" for v in verdicts
+                        ],
+                    },
                     error_x=err(df, "diff_mean", "diff_ci_low", "diff_ci_high"),
                     showlegend=False,
-                    hovertemplate="%{y}<br>%{x:+.4g} " + outcome.diff_unit + "<extra></extra>",
+                    customdata=verdicts,
+                    hovertemplate="%{y}<br>%{x:+.4g} " + outcome.diff_unit + "<br>%{customdata}"
+                    "<extra></extra>",
                 ),
                 row=r,
                 col=c,
             )
+            fig.add_vline(x=0, line={"color": "#444", "width": 1, "dash": "dot"}, row=r, col=c)
             fig.update_xaxes(
                 title_text=f"difference vs {plot_text(ref)} ({outcome.diff_unit})", row=r, col=c
             )
+        order = [plot_text(v) for v in sort_values(runs[dim].astype(str).unique())]
+        fig.update_yaxes(categoryorder="array", categoryarray=order, row=r)
         fig.update_yaxes(title_text=plot_text(dim.removeprefix("override.")), row=r, col=1)
     fig.update_yaxes(automargin=True)
     style(fig, "Main effect of each swept dimension (paired by seed, 95% CI)", 260 * len(dims))
