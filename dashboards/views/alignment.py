@@ -77,6 +77,9 @@ def _functions(results: Results) -> Chart | None:
             for j, d in enumerate(DEGREES):
                 # the baseline, when at this degree, counts with a difference of 0
                 members = list(regime.index[regime[f] == d])
+                if members == [results.baseline]:
+                    text[i][j] = "the baseline"
+                    continue
                 mean, lo, hi, n = pooled_difference(runs, outcome.key, results.baseline, members)
                 if n == 0 or not math.isfinite(mean):
                     continue
@@ -135,8 +138,8 @@ def _functions(results: Results) -> Chart | None:
         fig,
         "Functions x degree of alignment: mean paired effect vs baseline",
         460,
-        xaxis={"title": "degree of alignment"},
-        yaxis={"title": "function", "autorange": "reversed"},
+        xaxis={"title": "degree of alignment", "showgrid": False},
+        yaxis={"title": "function", "autorange": "reversed", "showgrid": False},
         updatemenus=_menu(buttons),
         plot_bgcolor="#dddddd",
     )
@@ -178,48 +181,78 @@ def _objectives(results: Results) -> Chart:
     names = labels(results)
     if results.is_sweep and len(results.configurations) > 1:
         others = [c for c in results.configurations if c != results.baseline]
-        diffs = {}
+        threshold = results.practical.pp
+        cells = {}
         for g in LIFE_STAGES:
             for obj, (_, tmpl) in OBJECTIVES.items():
                 p = paired(runs, tmpl.format(g=g), results.baseline).set_index("configuration")
-                diffs[(g, obj)] = -100.0 * p["diff_mean"].astype(float)
+                cells[(g, obj)] = p
 
-        def grid(c: str) -> np.ndarray:
-            return np.array(
-                [[diffs[(g, o)].get(c, np.nan) for o in cols] for g in LIFE_STAGES], dtype=float
-            )
+        def grid(c: str) -> tuple[np.ndarray, list[list[str]]]:
+            """Improvements (pp, a fall is better) of configuration ``c``; NaN where not
+            detectable or below the practical threshold, with the reason as text."""
+            z = np.full((len(LIFE_STAGES), len(cols)), np.nan)
+            text = [["" for _ in cols] for _ in LIFE_STAGES]
+            for i, g in enumerate(LIFE_STAGES):
+                for j, o in enumerate(cols):
+                    p = cells[(g, o)]
+                    if c not in p.index or not math.isfinite(float(p.at[c, "diff_mean"])):
+                        text[i][j] = "n/a"
+                        continue
+                    mean = -100.0 * float(p.at[c, "diff_mean"])
+                    lo = -100.0 * float(p.at[c, "diff_ci_high"])
+                    hi = -100.0 * float(p.at[c, "diff_ci_low"])
+                    ci = f"[{lo:+.2f}, {hi:+.2f}]" if math.isfinite(lo) else "(no interval)"
+                    if not detectable(lo, hi):
+                        text[i][j] = f"no detectable difference<br>{mean:+.2f} {ci}"
+                    elif abs(mean) < threshold:
+                        text[i][j] = f"below {threshold:g} pp<br>{mean:+.2f} {ci}"
+                    else:
+                        z[i, j] = mean
+                        text[i][j] = f"{mean:+.2f}<br>{ci}"
+            return z, text
 
-        zs = [grid(c) for c in others]
-        span = max(1e-9, float(np.nanmax(np.abs(np.stack(zs))))) if zs else 1.0
+        grids = [grid(c) for c in others]
+        shown = [float(np.nanmax(np.abs(z))) for z, _ in grids if np.isfinite(z).any()]
+        span = max([4 * threshold, *shown, 1e-9])
         fig = go.Figure(
             go.Heatmap(
-                z=zs[0],
+                z=grids[0][0],
+                text=grids[0][1],
                 x=xlabels,
                 y=list(LIFE_STAGES),
-                texttemplate="%{z:+.2f}",
+                texttemplate="%{text}",
                 colorscale=DIVERGING,
                 zmin=-span,
                 zmax=span,
-                colorbar={"title": {"text": "improvement (pp)"}},
-                hovertemplate="%{y}, %{x}: %{z:+.3f} pp<extra></extra>",
+                colorbar={
+                    "title": {
+                        "text": f"improvement (pp)<br>grey: no detectable<br>difference, "
+                        f"or below {threshold:g} pp"
+                    }
+                },
+                hoverongaps=True,
+                hovertemplate="%{y}, %{x}<br>%{text}<extra></extra>",
             )
         )
         buttons = [
-            {"label": names[c], "method": "restyle", "args": [{"z": [z]}]}
-            for c, z in zip(others, zs, strict=True)
+            {"label": names[c], "method": "restyle", "args": [{"z": [z], "text": [t]}]}
+            for c, (z, t) in zip(others, grids, strict=True)
         ]
         style(
             fig,
             "Life stages x objectives: paired improvement vs baseline",
-            420,
-            xaxis={"title": "objective (indicator)"},
-            yaxis={"title": "life stage", "autorange": "reversed"},
+            460,
+            xaxis={"title": "objective (indicator)", "showgrid": False},
+            yaxis={"title": "life stage", "autorange": "reversed", "showgrid": False},
             updatemenus=_menu(buttons),
+            plot_bgcolor="#dddddd",
         )
         caption = (
             "A cell is the fall, in percentage points against the baseline on the same seeds, "
-            "of the indicator that measures the objective for that life stage (blue = better); "
-            "choose the configuration in the menu."
+            "of the indicator that measures the objective for that life stage, with its 95% "
+            "interval (blue = better); grey cells show no detectable difference or one below "
+            "the practical threshold. Choose the configuration in the menu."
         )
     else:
         row = runs.iloc[0]
