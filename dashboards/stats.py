@@ -2,7 +2,7 @@
 
 Kept apart from plotting so that they can be tested on numbers: t intervals across
 seeds, paired differences against the baseline, Kaplan-Meier survival from grouped spell
-counts and the cost-effectiveness frontier.
+counts and the cost-effectiveness frontier (beyond noise).
 """
 
 from __future__ import annotations
@@ -147,17 +147,34 @@ def ltu_share(spells: pd.DataFrame, months: int = 12) -> float:
     return float(spells.loc[spells["duration_months"] >= months, "count"].sum()) / total
 
 
-def frontier(cost: np.ndarray, effect: np.ndarray) -> np.ndarray:
-    """Indices of the efficient frontier, by rising cost: no other point costs less (or
-    the same) and achieves as much or more."""
-    cost = np.asarray(cost, dtype=float)
-    effect = np.asarray(effect, dtype=float)
-    ok = np.flatnonzero(np.isfinite(cost) & np.isfinite(effect))
-    order = ok[np.lexsort((-effect[ok], cost[ok]))]
-    best = -math.inf
+def frontier_beyond_noise(
+    runs: pd.DataFrame, cost: str, effect: str, configs: list[str], effect_sign: float = 1.0
+) -> list[int]:
+    """Indices (into ``configs``) of the configurations no other beats on both axes beyond
+    noise: ``j`` dominates ``i`` only if, paired seed by seed, the 95% interval of
+    ``cost_j - cost_i`` lies below zero and that of ``effect_j - effect_i`` above zero
+    (``effect_sign`` -1 when lower is better, e.g. poverty). Without seeds to pair, no
+    difference is beyond noise and every configuration stays."""
+
+    def wide(column: str) -> pd.DataFrame:
+        return runs.pivot_table(
+            index=["seed", "replicate"], columns="configuration", values=column, aggfunc="first"
+        ).reindex(columns=configs)
+
+    c, e = wide(cost), effect_sign * wide(effect)
+
+    def beyond(diff: pd.Series) -> int:
+        """+1 if the interval is above zero, -1 if below, 0 if it contains zero."""
+        _, lo, hi, _ = t_interval(diff.to_numpy())
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return 0
+        return 1 if lo > 0 else (-1 if hi < 0 else 0)
+
     keep = []
-    for i in order:
-        if effect[i] > best:
-            keep.append(int(i))
-            best = effect[i]
-    return np.asarray(keep, dtype=int)
+    for i, a in enumerate(configs):
+        dominated = any(
+            beyond(c[b] - c[a]) < 0 and beyond(e[b] - e[a]) > 0 for b in configs if b != a
+        )
+        if not dominated:
+            keep.append(i)
+    return keep

@@ -14,7 +14,7 @@ import pytest
 from dashboards.__main__ import main
 from dashboards.build import build
 from dashboards.load import ResultsError, load
-from dashboards.stats import frontier, kaplan_meier, ltu_share, paired, t_interval
+from dashboards.stats import frontier_beyond_noise, kaplan_meier, ltu_share, paired, t_interval
 from tests.dashboard_fixtures import XSS, hostile_copy, shared_run, shared_sweep
 
 VIEWS = (
@@ -155,10 +155,24 @@ def test_pooled_difference_by_hand_and_numeric_order() -> None:
     assert sort_values(["integration", "cooperation"]) == ["integration", "cooperation"]
 
 
-def test_frontier_keeps_only_undominated_points() -> None:
-    cost = np.array([1.0, 2.0, 3.0, 2.5, np.nan])
-    effect = np.array([1.0, 3.0, 2.0, 4.0, 9.0])
-    assert frontier(cost, effect).tolist() == [0, 1, 3]
+def test_frontier_drops_only_configurations_beaten_beyond_noise() -> None:
+    """c is beaten by b beyond noise (cheaper and better on every seed); a differs from b
+    by noise only (b cheaper on two seeds of three, dearer on one), so a stays although
+    its mean is dominated; d is dearer but better: it stays."""
+    rows = []
+    for seed, noise in ((1, 0.0), (2, 0.3), (3, -0.3)):
+        for name, cost, effect in (
+            ("a", 10.0 + noise, 1.0 - noise),
+            ("b", 9.9 - noise, 1.05 + noise),
+            ("c", 12.0 + 0.1 * seed, 0.0),
+            ("d", 20.0, 3.0 + 0.1 * seed),
+        ):
+            rows.append((seed, 0, name, cost, effect))
+    runs = pd.DataFrame(rows, columns=["seed", "replicate", "configuration", "cost", "y"])
+    configs = ["a", "b", "c", "d"]
+    assert frontier_beyond_noise(runs, "cost", "y", configs) == [0, 1, 3]
+    # lower is better: the same numbers read as poverty make d the worst, beaten by a and b
+    assert 3 not in frontier_beyond_noise(runs, "cost", "y", configs, effect_sign=-1.0)
 
 
 # --- pages ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..load import Results
-from ..stats import frontier
+from ..stats import frontier_beyond_noise
 from ..style import COST, FRONTIER, GAIN, MONEY, PLACEMENTS, POVERTY
 from . import Chart, View
 from .common import compare, err, labels, scaled, style, sweep_only_note
@@ -45,7 +45,8 @@ def build(results: Results) -> View:
         ),
         start=1,
     ):
-        on = set(frontier(cost["mean"].to_numpy(), effect["mid"].to_numpy()).tolist())
+        key, sign = (POVERTY.key, -1.0) if col == 1 else (PLACEMENTS.key, 1.0)
+        on = set(frontier_beyond_noise(results.complete, COST.key, key, configs, sign))
         text = [names[c] for c in configs]
         fig.add_trace(
             go.Scatter(
@@ -94,8 +95,10 @@ def build(results: Results) -> View:
             "cost-effectiveness",
             fig,
             "Each point is a configuration (mean over seeds, with 95% intervals); orange "
-            "diamonds joined by the dashed line form the efficient frontier, where no other "
-            "configuration achieves more for the same or lower spending.",
+            "diamonds joined by the dashed line are efficient: no other configuration both "
+            "costs less and achieves more beyond noise (both paired differences, seed by "
+            "seed, with 95% intervals that exclude zero). Points too close to tell apart are "
+            "all kept.",
         )
     )
     return view
