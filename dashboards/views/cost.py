@@ -15,6 +15,13 @@ from .common import compare, err, labels, scaled, style, sweep_only_note
 TITLE = "5. Cost-effectiveness"
 
 
+def _inwards(x) -> list[str]:
+    """Text positions that point away from the nearer edge of the x range."""
+    lo, hi = float(min(x)), float(max(x))
+    mid = (lo + hi) / 2
+    return ["top left" if v > mid else "top right" for v in x]
+
+
 def build(results: Results) -> View:
     view = View("cost", TITLE)
     if not results.is_sweep or len(results.configurations) < 2:
@@ -54,7 +61,9 @@ def build(results: Results) -> View:
                 y=effect["mid"],
                 mode="markers+text" if few else "markers",
                 text=text,
-                textposition="top center",
+                # labels lean inwards, so none runs off the plot's edge
+                textposition=_inwards(cost["mean"].to_numpy()),
+                cliponaxis=False,
                 textfont={"size": 10},
                 marker={
                     "size": [13 if i in on else 9 for i in range(len(configs))],
