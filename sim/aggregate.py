@@ -39,12 +39,13 @@ from . import io, sweep
 SUMMARY, COMPARISON = "summary.parquet", "comparison.parquet"
 REGIME_COLUMNS = ("eligibility", "delivery", "financing")
 #: outcomes shown in the comparison table printed at the end of a sweep
+#: the terminal table: outcome key, column header, display scale, decimals, "pp" for rates
 TABLE = (
-    ("poverty_headcount", "poverty", "{:.2%}"),
-    ("placement_rate_6m", "placed 6m", "{:.1%}"),
-    ("unemployment_rate", "unemployment", "{:.2%}"),
-    ("spend_total", "spend/month", "{:,.0f}"),
-    ("cost_per_placement", "cost/placement", "{:,.0f}"),
+    ("poverty_headcount", "poverty %", 100.0, 2, "pp"),
+    ("placement_rate_6m", "placed 6m %", 100.0, 1, "pp"),
+    ("unemployment_rate", "unemployed %", 100.0, 2, "pp"),
+    ("spend_total", "spend/month", 1.0, 0, ""),
+    ("cost_per_placement", "cost/placement", 1.0, 0, ""),
 )
 LAST_SWEEP: dict[str, Any] = {}  # counts of the last sweep aggregated here, or its error
 
@@ -352,29 +353,53 @@ def report(sweep_dir: Path, summary: pd.DataFrame, comparison: pd.DataFrame) -> 
     return "\n".join(lines)
 
 
+def _number(value: float, decimals: int, sign: bool, kilo: bool) -> str:
+    """A table number; in thousands (1,533k) for a column of large amounts."""
+    if kilo:
+        value, decimals, suffix = value / 1000, 0, "k"
+    else:
+        suffix = ""
+    return f"{value:{'+' if sign else ''},.{decimals}f}{suffix}"
+
+
 def comparison_table(comparison: pd.DataFrame) -> str:
-    """Mean [95% CI] of the headline outcomes per configuration, and the paired difference."""
+    """Mean ± 95% half-width of the headline outcomes per configuration, and under it the
+    paired difference from the baseline (percentage points for rates). The t interval is
+    symmetric, so ``mean ± half`` is the interval; about 110 characters wide."""
     shown = [t for t in TABLE if t[0] in set(comparison["outcome"])]
     idx = comparison.set_index(["configuration", "outcome"])
     configs = list(dict.fromkeys(comparison["configuration"]))
     width = max(len(c) for c in [*configs, "configuration"])
+    col = 17
     baseline = comparison["baseline"].iloc[0]
-    head = f"{'configuration':<{width}}  " + "  ".join(f"{label:>30}" for _, label, _ in shown)
-    lines = [f"mean [95% CI] across seeds; paired difference vs {baseline}", head]
+    head = f"{'configuration':<{width}}  " + "  ".join(f"{t[1]:>{col}}" for t in shown)
+    lines = [
+        f"mean ± 95% half-width across seeds; Δ: paired difference vs {baseline} "
+        "(rates in percentage points)",
+        head,
+    ]
+    kilo = {
+        key: bool((idx.xs(key, level="outcome")["mean"].abs() * scale >= 100_000).any())
+        for key, _, scale, _, _ in shown
+    }
+
+    def cell(r: pd.Series, mid: str, low: str, high: str, spec: tuple, sign: bool) -> str:
+        key, _, scale, decimals, unit = spec
+        text = _number(r[mid] * scale, decimals, sign, kilo[key])
+        if not math.isnan(r[low]):
+            text += f" ±{_number((r[high] - r[low]) * scale / 2, decimals, False, kilo[key])}"
+        return text + (f" {unit}" if unit and sign else "")
+
     for c in configs:
         cells, deltas = [], []
-        for key, _, fmt in shown:
-            r = idx.loc[(c, key)]
-            ci = (
-                ""
-                if math.isnan(r["ci_low"])
-                else f" [{fmt.format(r['ci_low'])}, {fmt.format(r['ci_high'])}]"
-            )
-            cells.append(f"{fmt.format(r['mean']) + ci:>30}")
-            d = "" if r["is_baseline"] or math.isnan(r["diff_mean"]) else fmt.format(r["diff_mean"])
-            if d and not math.isnan(r["diff_ci_low"]):
-                d += f" [{fmt.format(r['diff_ci_low'])}, {fmt.format(r['diff_ci_high'])}]"
-            deltas.append(f"{('Δ ' + d) if d else '':>30}")
+        for spec in shown:
+            r = idx.loc[(c, spec[0])]
+            cells.append(f"{cell(r, 'mean', 'ci_low', 'ci_high', spec, False):>{col}}")
+            if r["is_baseline"] or math.isnan(r["diff_mean"]):
+                deltas.append(" " * col)
+            else:
+                d = cell(r, "diff_mean", "diff_ci_low", "diff_ci_high", spec, True)
+                deltas.append(f"{'Δ ' + d:>{col}}")
         lines.append(f"{c:<{width}}  " + "  ".join(cells))
         if any(x.strip() for x in deltas):
             lines.append(f"{'':<{width}}  " + "  ".join(deltas))

@@ -112,6 +112,20 @@ def test_aggregate_command_rebuilds_the_same_tables(swept, tmp_path):
     )
 
 
+def test_terminal_table_is_narrow_and_in_percentage_points(swept):
+    """The comparison table fits ~120 columns, rates' differences are in pp (as in the
+    dashboard), and each cell's ± is the half-width of the comparison's 95% interval."""
+    comparison = pd.read_parquet(swept / aggregate.COMPARISON)
+    table = aggregate.comparison_table(comparison).splitlines()
+    assert max(len(line) for line in table[1:]) <= 120, table
+    deltas = [line for line in table[2:] if "Δ" in line]
+    assert deltas and all("pp" in line and "%" not in line for line in deltas)
+    row = comparison[(comparison.outcome == "poverty_headcount") & ~comparison.is_baseline].iloc[0]
+    half = 100 * (row.ci_high - row.ci_low) / 2
+    line = next(x for x in table if x.startswith(row.configuration))
+    assert f"{100 * row['mean']:.2f} ±{half:.2f}" in line
+
+
 def test_aggregate_refuses_a_single_run_or_a_plain_directory(swept, tmp_path, capsys):
     """A single run (or a directory of neither runs nor a plan) gets one line and exit 2,
     and nothing is written into it."""
