@@ -925,6 +925,12 @@ def describe_error(exc: BaseException) -> str:
         allowed = f": must be {_allowed(meta, meta['_int'])}" if "lo" in meta else ""
         return f"{key} = {err.value!r} is not allowed{allowed} ({first})"
     text = str(exc).split("Config search path")[0]
+    missing = re.search(r"Could not find '([^/']+)/([^']*)'", text)
+    options = re.search(r"Available options in '[^']+':\s*((?:\s*\S+)+)", text)
+    if missing and options:  # Hydra lists a group's options one per line
+        group, given = missing.groups()
+        names = ", ".join(options.group(1).split())
+        return f"{group}={given} is not an option of {group}: options are {names}"
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
     return "; ".join(lines) if lines else type(exc).__name__
 

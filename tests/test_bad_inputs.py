@@ -55,7 +55,12 @@ CORPUS: list[tuple[str, list[str], str]] = [
     ("unknown-4-programme", ["policy.programmes.vocational.costt=1"], "costt"),
     ("unknown-5", ["regime.mechanisms.delivery.coordination.leakagee=0.1"], "leakagee"),
     ("added-unknown", ["+population.extra=1"], "population.extra"),
-    ("unknown-group-option", ["policy=nope"], "policy/nope"),
+    (
+        "unknown-group-option",
+        ["policy=nope"],
+        "policy=nope is not an option of policy: options are baseline, no_benefits",
+    ),
+    ("unknown-regime", ["regime=foo"], "options are cooperation, coordination, integration"),
     ("unknown-group", ["nogroup=x"], "nogroup is not a known key"),
     (
         "new-sector-incomplete",
