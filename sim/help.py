@@ -45,6 +45,7 @@ Scenarios
 
 Other commands
   python -m sim.aggregate DIR          rebuild a sweep's summary and comparison tables
+  python -m sim.compare A B            two runs or two sweeps, paired by seed
   python -m sim.reproduce RUN_DIR      re-run one run and check its files byte for byte
   python -m dashboards DIR             the planners' dashboard (one offline HTML file)
   python -m sim.analysis.statics       comparative statics, Beveridge curve, displacement
