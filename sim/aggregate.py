@@ -419,21 +419,26 @@ class AggregateCallback(Callback):
         sweep.write_plan(Path(config.hydra.sweep.dir), jobs)
 
     def on_multirun_end(self, config, **kwargs: Any) -> None:
-        import os
+        finish_sweep(Path(config.hydra.sweep.dir))
 
-        from .entry import RESUME_ENV
 
-        sweep_dir = Path(config.hydra.sweep.dir)
-        try:
-            summary, comparison = aggregate(
-                sweep_dir, allow_mixed_code=os.environ.get(RESUME_ENV) == "1"
-            )
-        except (OSError, ValueError) as exc:
-            LAST_SWEEP.clear()
-            LAST_SWEEP["error"] = str(exc)
-            print(f"sim: error: aggregation of {sweep_dir} failed: {exc}", file=sys.stderr)
-            return
-        print(report(sweep_dir, summary, comparison), flush=True)
+def finish_sweep(sweep_dir: Path) -> None:
+    """Aggregate a sweep that has ended and print its report; an error is one line, kept
+    in ``LAST_SWEEP["error"]`` (``python -m sim`` then exits 2)."""
+    import os
+
+    from .entry import RESUME_ENV
+
+    try:
+        summary, comparison = aggregate(
+            sweep_dir, allow_mixed_code=os.environ.get(RESUME_ENV) == "1"
+        )
+    except (OSError, ValueError) as exc:
+        LAST_SWEEP.clear()
+        LAST_SWEEP["error"] = str(exc)
+        print(f"sim: error: aggregation of {sweep_dir} failed: {exc}", file=sys.stderr)
+        return
+    print(report(sweep_dir, summary, comparison), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,9 @@ from .runtime import tune_allocator
 
 EXIT_CONFIG = 2
 EXIT_FAILED_RUNS = 1
+#: jobs of this sweep found complete before launching (a trailing -1: all of them)
+SKIPPED: list[int] = []
+SWEEP_DIR: list[str] = []  # this sweep's directory, when known before launching
 
 register()
 
@@ -45,8 +48,9 @@ def _is_group(key: str, roots: list[Path] | tuple[Path, ...] = (CONFIG_DIR,)) ->
 
 def _check_jobs(
     jobs: list[list[str]], cmd: entry.Command | None = None
-) -> list[tuple[list[str], str]]:
-    """Validate every job; return those with values out of range (each with its message).
+) -> tuple[list[tuple[list[str], str]], list]:
+    """Validate every job; return those with values out of range (each with its message),
+    and every job's validated ``Config`` (None for the bad ones).
 
     Hydra composes a job in about 0.4 s, too slow for a thousand jobs, so jobs are composed
     once per combination of config-group choices and their plain values are then set on a
@@ -60,7 +64,7 @@ def _check_jobs(
     roots = cmd.config_roots
     parser = OverridesParser.create()
     bases: dict[tuple[str, ...], DictConfig] = {}
-    bad = []
+    bad, configs = [], []
     for job in jobs:
         try:
             parsed = parser.parse_overrides(job)
@@ -77,12 +81,38 @@ def _check_jobs(
                         OmegaConf.update(cfg, o.get_key_element(), o.value(), merge=True)
             else:
                 cfg = compose(config_name=cmd.config_name, overrides=job)
-            from_omegaconf(cfg)
+            configs.append(from_omegaconf(cfg))
         except ConfigError as exc:
             bad.append((job, str(exc)))
+            configs.append(None)
         except Exception as exc:
             _fail(f"{describe_error(exc)} (in the job {' '.join(job)})")
-    return bad
+    return bad, configs
+
+
+def complete_jobs(sweep_dir: Path, jobs: list[list[str]], configs: list) -> tuple[list[int], int]:
+    """The jobs of this plan whose run directory is already complete for the same config
+    and code (any code under --resume-any-code): what the sweep will skip. Empty when the
+    directory holds another plan (those runs are redone or left out, never reused). Also
+    returns how many of them another code version made (kept by --resume-any-code)."""
+    plan = sweep.read_plan(sweep_dir)
+    if plan is None or plan.get("jobs") != jobs:
+        return [], 0
+    now = io.code_label(io.code_version())
+    any_code = os.environ.get(entry.RESUME_ENV) == "1"
+    done, other = [], 0
+    for i, config in enumerate(configs):
+        run_dir = sweep_dir / str(i)
+        if config is None or not io.is_complete(run_dir):
+            continue
+        manifest = io.read_json(run_dir / io.MANIFEST)
+        if manifest.get("config_hash") != io.config_hash(config):
+            continue
+        same = io.code_label(manifest.get("code")) == now
+        if same or any_code:
+            done.append(i)
+            other += not same
+    return done, other
 
 
 def _hydra_value(cfg: DictConfig, key: str) -> tuple[bool, object]:
@@ -165,7 +195,19 @@ def precheck(argv: list[str] | entry.Command) -> list[tuple[list[str], str]]:
             _fail(str(exc))
         except Exception as exc:
             _fail(describe_error(exc))
-        bad = _check_jobs(jobs, cmd)
+        bad, configs = _check_jobs(jobs, cmd)
+    if known:
+        SWEEP_DIR[:] = [sweep_dir]
+        SKIPPED[:], other = complete_jobs(Path(sweep_dir), jobs, configs)
+        if SKIPPED:
+            kept = f"; {other} made by other code: kept, --resume-any-code" if other else ""
+            print(
+                f"[sweep] {len(SKIPPED)} of {len(jobs)} jobs already complete in {sweep_dir} "
+                f"(same config, same code): skipped{kept}",
+                flush=True,
+            )
+        if len(SKIPPED) == len(jobs):
+            SKIPPED.append(-1)  # every job: nothing to launch
     if bad and len(bad) == len(jobs):
         _fail(
             bad[0][1]
@@ -220,16 +262,19 @@ def _app(cfg: DictConfig) -> dict | None:
 def _sweep_job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> dict | None:
     """One job of a sweep: skip it when complete for the same config and code, never let
     its failure stop the others."""
-    from .runner import run
-
     name = f"job {out_dir.name} ({' '.join(overrides) or 'no overrides'})"
     start = time.perf_counter()
+    skipped = False
     try:
         config = from_omegaconf(cfg)
         kept = _resumable(out_dir, config)
-        if kept is not None:
-            print(f"{name}: complete, skipped{kept}")
+        if kept is not None:  # the sweep's first line counted it; say only what is unusual
+            skipped = True
+            if kept:
+                print(f"{name}: complete, skipped{kept}")
             return io.read_json(out_dir / "summary.json")
+        from .runner import run  # the model's imports only for a job that runs
+
         sweep.clear_failure(out_dir)
         result = run(config, out_dir, overrides=overrides)
         print(f"{name}: done in {time.perf_counter() - start:.1f} s")
@@ -242,7 +287,7 @@ def _sweep_job(cfg: DictConfig, out_dir: Path, overrides: list[str]) -> dict | N
         print(f"{name}: FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
         return None
     finally:
-        state = sweep.progress(out_dir.parent)
+        state = None if skipped else sweep.progress(out_dir.parent)
         if state is not None:
             print(state.line(), flush=True)
 
@@ -309,8 +354,14 @@ def main() -> None:
         os.environ[entry.RESUME_ENV] = "1"
         sys.argv.append(f"++hydra.job.env_set.{entry.RESUME_ENV}=1")
     bad = precheck(cmd)
-    _app()
     from .aggregate import LAST_SWEEP
+
+    if SKIPPED and SKIPPED[-1] == -1:  # a complete sweep: aggregate, launch nothing
+        from .aggregate import finish_sweep
+
+        finish_sweep(Path(SWEEP_DIR[0]))
+    else:
+        _app()
 
     if LAST_SWEEP.get("error"):
         raise SystemExit(EXIT_CONFIG)

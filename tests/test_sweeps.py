@@ -177,9 +177,25 @@ def test_resume_redoes_only_deleted_and_corrupted_runs(swept, tmp_path):
     after = {r.name: os.stat(r / io.MANIFEST).st_mtime_ns for r in sweep.run_dirs(d)}
     assert after["0"] == before["0"] and after["3"] == before["3"]  # untouched
     assert after["1"] != before["1"] and after["2"] != before["2"]  # redone
-    assert "complete, skipped" in proc.stdout
+    assert "[sweep] 2 of 4 jobs already complete" in proc.stdout  # one line for the batch
+    assert "complete, skipped" not in proc.stdout
     for r in sweep.run_dirs(d):
         assert run_files(r) == run_files(swept / r.name), r.name
+
+
+def test_a_complete_sweep_rerun_launches_nothing(swept, tmp_path):
+    """Re-running a complete sweep skips every job before any launcher starts: one line,
+    then the aggregation, and no run directory is touched."""
+    d = tmp_path / "again"
+    shutil.copytree(swept, d)
+    before = {r.name: os.stat(r / io.MANIFEST).st_mtime_ns for r in sweep.run_dirs(d)}
+    proc = sim_multirun(d, *SWEEP)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "[sweep] 4 of 4 jobs already complete" in proc.stdout
+    assert "Launching" not in proc.stdout + proc.stderr and "job 0" not in proc.stdout
+    assert "4 complete, 0 failed, 0 missing" in proc.stdout
+    after = {r.name: os.stat(r / io.MANIFEST).st_mtime_ns for r in sweep.run_dirs(d)}
+    assert after == before
 
 
 def test_failing_run_is_listed_and_others_complete(tmp_path):
