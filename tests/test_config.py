@@ -72,7 +72,7 @@ BAD = [
     (["population.sizee=5"], "population.sizee is not a known key", "allowed keys"),
     (["population.size=abc"], "population.size = 'abc'", "must be an integer"),
     (["run.burn_in=600"], "run.burn_in = 600", "less than run.months = 540"),
-    (["policy=nope"], "policy/nope", "baseline"),
+    (["policy=nope"], "policy=nope is not an option of policy", "baseline"),
     # a sweep stops before it starts only when no job could run (else see test_sweeps.py)
     (["-m", "economy.tightness=-2,-1"], "economy.tightness = -2.0", "in [0, 100]"),
     (["-m", "economy.tightness=0.5,abc"], "economy.tightness = 'abc'", "must be a number"),
