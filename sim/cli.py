@@ -29,9 +29,8 @@ from .runtime import tune_allocator
 
 EXIT_CONFIG = 2
 EXIT_FAILED_RUNS = 1
-#: jobs of this sweep found complete before launching (a trailing -1: all of them)
-SKIPPED: list[int] = []
-SWEEP_DIR: list[str] = []  # this sweep's directory, when known before launching
+#: set by ``precheck`` when every job of the sweep is already complete: its directory
+ALL_COMPLETE: dict[str, Path] = {}
 
 register()
 
@@ -197,17 +196,16 @@ def precheck(argv: list[str] | entry.Command) -> list[tuple[list[str], str]]:
             _fail(describe_error(exc))
         bad, configs = _check_jobs(jobs, cmd)
     if known:
-        SWEEP_DIR[:] = [sweep_dir]
-        SKIPPED[:], other = complete_jobs(Path(sweep_dir), jobs, configs)
-        if SKIPPED:
+        done, other = complete_jobs(Path(sweep_dir), jobs, configs)
+        if done:
             kept = f"; {other} made by other code: kept, --resume-any-code" if other else ""
             print(
-                f"[sweep] {len(SKIPPED)} of {len(jobs)} jobs already complete in {sweep_dir} "
+                f"[sweep] {len(done)} of {len(jobs)} jobs already complete in {sweep_dir} "
                 f"(same config, same code): skipped{kept}",
                 flush=True,
             )
-        if len(SKIPPED) == len(jobs):
-            SKIPPED.append(-1)  # every job: nothing to launch
+        if len(done) == len(jobs):  # nothing to launch
+            ALL_COMPLETE["sweep_dir"] = Path(sweep_dir)
     if bad and len(bad) == len(jobs):
         _fail(
             bad[0][1]
@@ -356,10 +354,10 @@ def main() -> None:
     bad = precheck(cmd)
     from .aggregate import LAST_SWEEP
 
-    if SKIPPED and SKIPPED[-1] == -1:  # a complete sweep: aggregate, launch nothing
+    if ALL_COMPLETE:  # a complete sweep: aggregate, launch nothing
         from .aggregate import finish_sweep
 
-        finish_sweep(Path(SWEEP_DIR[0]))
+        finish_sweep(ALL_COMPLETE["sweep_dir"])
     else:
         _app()
 
