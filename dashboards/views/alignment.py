@@ -48,6 +48,19 @@ def _menu(buttons: list[dict]) -> list[dict]:
     ]
 
 
+def _cell(
+    mean: float, lo: float, hi: float, threshold: float, threshold_text: str, spec: str
+) -> tuple[float, str]:
+    """A heatmap cell: its colour value (NaN, drawn grey, when the interval contains zero
+    or the effect is below the practical threshold) and its text with the interval."""
+    ci = f"[{lo:+{spec}}, {hi:+{spec}}]" if math.isfinite(lo) else "(no interval)"
+    if not detectable(lo, hi):
+        return math.nan, f"no detectable difference<br>{mean:+{spec}} {ci}"
+    if abs(mean) < threshold:
+        return math.nan, f"below {threshold_text}<br>{mean:+{spec}} {ci}"
+    return mean, f"{mean:+{spec}}<br>{ci}"
+
+
 def inseparable(results: Results) -> bool:
     """True when every configuration sets the three functions to the same degree (the
     regime presets): then the functions' effects cannot be told apart."""
@@ -84,16 +97,11 @@ def _functions(results: Results) -> Chart | None:
                 if n == 0 or not math.isfinite(mean):
                     continue
                 mean, lo, hi = (sign * outcome.scale * v for v in (mean, lo, hi))
-                lo, hi = min(lo, hi), max(lo, hi)
-                ci = f"[{lo:+.3g}, {hi:+.3g}]" if math.isfinite(lo) else "(no interval)"
-                if not detectable(lo, hi):
-                    text[i][j] = f"no detectable difference<br>{mean:+.3g} {ci}"
-                elif abs(mean) < threshold:
-                    text[i][j] = f"below {practical.text(outcome)}<br>{mean:+.3g} {ci}"
-                else:
-                    z[i, j] = mean
-                    shown.append(abs(mean))
-                    text[i][j] = f"{mean:+.3g}<br>{ci}"
+                z[i, j], text[i][j] = _cell(
+                    mean, min(lo, hi), max(lo, hi), threshold, practical.text(outcome), ".3g"
+                )
+                if math.isfinite(z[i, j]):
+                    shown.append(abs(z[i, j]))
                 text[i][j] += f"<br>({len(members)} configs)"
         zs.append(z)
         # symmetric, saturating at a meaningful size: at least 4x the practical threshold
@@ -202,14 +210,7 @@ def _objectives(results: Results) -> Chart:
                     mean = -100.0 * float(p.at[c, "diff_mean"])
                     lo = -100.0 * float(p.at[c, "diff_ci_high"])
                     hi = -100.0 * float(p.at[c, "diff_ci_low"])
-                    ci = f"[{lo:+.2f}, {hi:+.2f}]" if math.isfinite(lo) else "(no interval)"
-                    if not detectable(lo, hi):
-                        text[i][j] = f"no detectable difference<br>{mean:+.2f} {ci}"
-                    elif abs(mean) < threshold:
-                        text[i][j] = f"below {threshold:g} pp<br>{mean:+.2f} {ci}"
-                    else:
-                        z[i, j] = mean
-                        text[i][j] = f"{mean:+.2f}<br>{ci}"
+                    z[i, j], text[i][j] = _cell(mean, lo, hi, threshold, f"{threshold:g} pp", ".2f")
             return z, text
 
         grids = [grid(c) for c in others]
