@@ -114,6 +114,20 @@ def complete_jobs(sweep_dir: Path, jobs: list[list[str]], configs: list) -> tupl
     return done, other
 
 
+def other_sweeps_runs(sweep_dir: Path, configs: list) -> list[int]:
+    """The jobs whose run directory holds a finished run of another config: launching
+    would replace it (runs beyond this plan are left alone, and left out)."""
+    replaced = []
+    for i, config in enumerate(configs):
+        run_dir = sweep_dir / str(i)
+        if not io.is_complete(run_dir):
+            continue
+        made = io.read_json(run_dir / io.MANIFEST).get("config_hash")
+        if config is None or made != io.config_hash(config):
+            replaced.append(i)
+    return replaced
+
+
 def _hydra_value(cfg: DictConfig, key: str) -> tuple[bool, object]:
     """``(True, value)`` of a Hydra setting, or ``(False, None)`` when it cannot be resolved
     before Hydra runs (a resolver that needs the job): then Hydra checks it itself."""
@@ -171,6 +185,17 @@ def precheck(argv: list[str] | entry.Command) -> list[tuple[list[str], str]]:
                 return_hydra_config=True,
             )
             known, sweep_dir = _hydra_value(hydra_cfg, "hydra.sweep.dir")
+            extras = entry.preset_with_overrides(cmd)
+            if known and extras:  # another sweep than the preset's: never in its directory
+                sweep_dir = entry.own_directory(sweep_dir, extras)
+                own = f"hydra.sweep.dir='{sweep_dir}'"
+                cmd.hydra_overrides.append(own)
+                cmd.argv.append(own)
+                print(
+                    f"[sweep] the preset with {' '.join(extras)} is another sweep: "
+                    f"its own directory {sweep_dir}",
+                    flush=True,
+                )
             if known:
                 entry.check_output_dir("hydra.sweep.dir", sweep_dir)
             entry.check_sweep_subdir(hydra_cfg.hydra.sweep)
@@ -196,6 +221,16 @@ def precheck(argv: list[str] | entry.Command) -> list[tuple[list[str], str]]:
             _fail(describe_error(exc))
         bad, configs = _check_jobs(jobs, cmd)
     if known:
+        replaced = other_sweeps_runs(Path(sweep_dir), configs)
+        if replaced and not cmd.replace_other_runs:
+            i = replaced[0]
+            was = io.read_json(Path(sweep_dir) / str(i) / io.MANIFEST).get("overrides", [])
+            _fail(
+                f"{sweep_dir} holds {len(replaced)} finished run(s) of another sweep that this "
+                f"one would replace (run {i}: {' '.join(was) or 'the defaults'}; now: "
+                f"{' '.join(jobs[i]) or 'the defaults'}): keep them with "
+                f"hydra.sweep.dir=ANOTHER_DIR, or replace them with {entry.REPLACE_OTHER_RUNS}"
+            )
         done, other = complete_jobs(Path(sweep_dir), jobs, configs)
         if done:
             kept = f"; {other} made by other code: kept, --resume-any-code" if other else ""
@@ -347,11 +382,12 @@ def main() -> None:
         cmd = entry.parse(sys.argv[1:])
     except ConfigError as exc:
         _fail(str(exc))
-    sys.argv = [sys.argv[0], *cmd.argv]
     if cmd.resume_any_code:  # every job sees it, whatever the launcher (Hydra sets it)
         os.environ[entry.RESUME_ENV] = "1"
+    bad = precheck(cmd)  # may give a preset sweep with other overrides its own directory
+    sys.argv = [sys.argv[0], *cmd.argv]
+    if cmd.resume_any_code:
         sys.argv.append(f"++hydra.job.env_set.{entry.RESUME_ENV}=1")
-    bad = precheck(cmd)
     from .aggregate import LAST_SWEEP
 
     if ALL_COMPLETE:  # a complete sweep: aggregate, launch nothing

@@ -44,6 +44,8 @@ WITH_VALUE |= {"-cd": "config_dir", "--config-dir": "config_dir"}
 RESUME_ANY_CODE = "--resume-any-code"
 #: set (to "1") in every job of a sweep run with --resume-any-code, whatever the launcher
 RESUME_ENV = "SIM_RESUME_ANY_CODE"
+#: a sweep may replace the finished runs of another sweep in its directory
+REPLACE_OTHER_RUNS = "--replace-other-runs"
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Command:
     multirun: bool = False
     passthrough: bool = False  # help, --cfg, ...: Hydra answers, nothing runs
     resume_any_code: bool = False
+    replace_other_runs: bool = False
     config_path: Path = CONFIG_DIR
     config_name: str = "config"
     config_dir: Path | None = None
@@ -75,8 +78,8 @@ def parse(argv: list[str]) -> Command:
         flag, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if arg in ("-m", "--multirun"):
             cmd.multirun = True
-        elif arg == RESUME_ANY_CODE:
-            cmd.resume_any_code = True
+        elif arg in (RESUME_ANY_CODE, REPLACE_OTHER_RUNS):
+            setattr(cmd, arg.removeprefix("--").replace("-", "_"), True)
             i += 1
             continue
         elif flag in WITH_VALUE:
@@ -100,8 +103,8 @@ def parse(argv: list[str]) -> Command:
         elif arg.startswith("-"):
             raise ConfigError(
                 f"{arg} is not an option of python -m sim: options are -m/--multirun, "
-                f"{RESUME_ANY_CODE}, --config-path, --config-name, --config-dir and Hydra's "
-                "--help, --cfg, --info (see --help); overrides are key=value"
+                f"{RESUME_ANY_CODE}, {REPLACE_OTHER_RUNS}, --config-path, --config-name, "
+                "--config-dir and Hydra's --help, --cfg, --info (see --help); overrides are key=value"
             )
         elif arg.lstrip("+~").startswith(("hydra.", "hydra/")):
             cmd.hydra_overrides.append(arg)
@@ -114,8 +117,9 @@ def parse(argv: list[str]) -> Command:
         for o in cmd.hydra_overrides
     ):
         cmd.multirun = True  # Hydra's other spelling of -m
-    if cmd.resume_any_code and not cmd.multirun:
-        raise ConfigError(f"{RESUME_ANY_CODE} applies to a sweep: add -m")
+    for flag in (RESUME_ANY_CODE, REPLACE_OTHER_RUNS):
+        if getattr(cmd, flag.removeprefix("--").replace("-", "_")) and not cmd.multirun:
+            raise ConfigError(f"{flag} applies to a sweep: add -m")
     return cmd
 
 
@@ -290,3 +294,26 @@ def check_sweep_subdir(sweep: Any) -> None:
             f"hydra.sweep.subdir = {subdir!r} is not allowed: must be ${{hydra.job.num}} "
             "(job i runs in directory i of the sweep; choose the place with hydra.sweep.dir)"
         )
+
+
+def preset_with_overrides(cmd: Command) -> list[str]:
+    """The overrides a preset sweep (``sweep=NAME``, its directory left to the preset) is
+    run with besides the preset: they make another sweep, which gets its own directory."""
+    if not any(o.startswith("sweep=") for o in cmd.overrides):
+        return []
+    if any(h.lstrip("+").startswith("hydra.sweep.dir=") for h in cmd.hydra_overrides):
+        return []
+    return [o for o in cmd.overrides if not o.startswith("sweep=")]
+
+
+def own_directory(preset_dir: str | Path, extras: list[str]) -> str:
+    """The preset's directory with the extra overrides in its name (``+k=v+k=v``), made
+    safe for a file name; a long tail is cut and keeps a hash, so names stay distinct."""
+    import hashlib
+    import re
+
+    tail = re.sub(r"[^A-Za-z0-9._=,+-]+", "_", "+".join(sorted(extras))).strip("_")
+    if len(tail) > 150:
+        digest = hashlib.sha256(",".join(sorted(extras)).encode()).hexdigest()[:8]
+        tail = f"{tail[:140]}~{digest}"
+    return f"{preset_dir}+{tail}"

@@ -36,6 +36,8 @@ Sweeps
   hydra.launcher.n_jobs=N             parallel jobs on this machine (joblib)
   hydra/launcher=slurm                submit the jobs to a SLURM cluster (submitit)
   --resume-any-code                   reuse finished runs made by another code version
+  --replace-other-runs                let this sweep redo directories holding another's runs
+  sweep=NAME plus other overrides     another sweep: its own directory, DIR+overrides
   A sweep skips runs already complete with the same config and code; see README, "The sweep
   directory, the plan and resume".
 

@@ -62,7 +62,12 @@ def reused(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     d = tmp_path_factory.mktemp("reused") / "D"
     first = sim_multirun(d, REGIMES, "run.replicate=range(3)")
     assert first.returncode == 0, first.stderr[-3000:]
-    second = sim_multirun(d, REGIMES, "run.replicate=range(2)")
+    # Job 2 was (integration, replicate 2) and is now (cooperation, replicate 0): a finished
+    # run of another sweep would be replaced, so it takes the flag (issue 13).
+    refused = sim_multirun(d, REGIMES, "run.replicate=range(2)")
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    assert "--replace-other-runs" in refused.stderr and "run 2: " in refused.stderr
+    second = sim_multirun(d, REGIMES, "run.replicate=range(2)", "--replace-other-runs")
     assert second.returncode == 0, second.stderr[-3000:]
     return d, second
 
@@ -140,6 +145,59 @@ def test_resume_redoes_runs_of_other_code_unless_told(reused, tmp_path):
     assert after["1"] != before["1"]
     assert all(after[r] == before[r] for r in "023")
     assert pd.read_parquet(d / aggregate.SUMMARY)["code_version"].nunique() == 1
+
+
+def test_another_sweep_never_replaces_finished_runs_silently(tmp_path):
+    """Issue 13: a sweep whose job i differs from the finished run in directory i is refused
+    in one line that says how to proceed, and nothing in the directory changes."""
+    d = tmp_path / "D"
+    first = sim_multirun(d, REGIMES)
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = {r: (d / r / io.MANIFEST).read_bytes() for r in "01"}
+    proc = sim_multirun(d, "regime=integration,coordination")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    line = proc.stderr.strip()
+    assert len(line.splitlines()) == 1
+    assert "holds 1 finished run(s) of another sweep" in line
+    assert "regime=cooperation" in line and "now: " in line and "regime=coordination" in line
+    assert "hydra.sweep.dir=ANOTHER_DIR" in line and "--replace-other-runs" in line
+    assert {r: (d / r / io.MANIFEST).read_bytes() for r in "01"} == before
+    # the same sweep again is a resume, not a replacement
+    again = sim_multirun(d, REGIMES)
+    assert again.returncode == 0 and "2 of 2 jobs already complete" in again.stdout
+
+
+def test_preset_with_other_overrides_gets_its_own_directory(tmp_path):
+    """Issue 13: ``sweep=NAME`` plus other overrides is another sweep than the preset's, so
+    it goes to a directory named after them, and the preset's own directory is untouched."""
+    configs = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", configs)
+    preset = configs / "sweep" / "regimes.yaml"
+    preset.write_text(
+        preset.read_text().replace("dir: results/sweeps/regimes", f"dir: {tmp_path}/regimes")
+    )
+    base = [sys.executable, "-m", "sim", "-m", "--config-path", str(configs), "sweep=regimes"]
+    run_ = lambda *extra: subprocess.run(  # noqa: E731
+        [*base, *TINY, "run.replicate=range(1)", *extra, "hydra/launcher=basic"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    proc = run_()
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    own = tmp_path / (
+        "regimes+population.size=1000+population=small+run.burn_in=2+run.months=12"
+        "+run.replicate=range_1"
+    )
+    assert f"its own directory {own}" in proc.stdout
+    assert (own / aggregate.SUMMARY).exists() and not (tmp_path / "regimes").exists()
+    other = run_("economy.demand_index=0.9")
+    assert other.returncode == 0, other.stderr[-3000:]
+    assert (own / aggregate.SUMMARY).exists()
+    mine = pd.read_parquet(own / aggregate.SUMMARY)
+    assert len(mine) == 3 and (mine["status"] == sweep.COMPLETE).all()
+    assert len(list(tmp_path.glob("regimes+economy.demand_index=0.9+*"))) == 1
 
 
 def test_resume_any_code_needs_a_sweep(tmp_path):
