@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,15 +39,15 @@ from . import io, sweep
 
 SUMMARY, COMPARISON = "summary.parquet", "comparison.parquet"
 REGIME_COLUMNS = ("eligibility", "delivery", "financing")
-#: outcomes shown in the comparison table printed at the end of a sweep
-#: the terminal table: outcome key, column header, display scale, decimals, "pp" for rates
+#: the outcomes of the terminal table (names, units and scales from sim.glossary)
 TABLE = (
-    ("poverty_headcount", "poverty %", 100.0, 2, "pp"),
-    ("placement_rate_6m", "placed 6m %", 100.0, 1, "pp"),
-    ("unemployment_rate", "unemployed %", 100.0, 2, "pp"),
-    ("spend_total", "spend/month", 1.0, 0, ""),
-    ("cost_per_placement", "cost/placement", 1.0, 0, ""),
+    "poverty_headcount",
+    "placement_rate_6m",
+    "unemployment_rate",
+    "spend_total",
+    "cost_per_placement",
 )
+WIDTH = 100  # a wider table switches to one row per configuration and outcome
 LAST_SWEEP: dict[str, Any] = {}  # counts of the last sweep aggregated here, or its error
 
 
@@ -362,48 +363,97 @@ def _number(value: float, decimals: int, sign: bool, kilo: bool) -> str:
     return f"{value:{'+' if sign else ''},.{decimals}f}{suffix}"
 
 
-def comparison_table(comparison: pd.DataFrame) -> str:
+def _name_column(configs: list[str]) -> tuple[str, dict[str, str]]:
+    """The first column's heading and each configuration's plain name (glossary): when
+    one key varies, the heading names it and the rows give only its values."""
+    from . import glossary
+
+    items = [[p.partition("=") for p in re.split(r",\s*(?=[\w.+~/]+=)", c)] for c in configs]
+    keys = {tuple(k for k, _, _ in row) for row in items if all(eq for _, eq, _ in row)}
+    if len(keys) == 1 and len(next(iter(keys))) == 1 and len(items) == len(configs):
+        (key,) = next(iter(keys))
+        return glossary.parameter(key), {
+            c: glossary.configuration(c).split(": ", 1)[-1] for c in configs
+        }
+    return "configuration", {c: glossary.configuration(c) for c in configs}
+
+
+def comparison_table(comparison: pd.DataFrame, width: int = WIDTH) -> str:
     """Mean ± 95% half-width of the headline outcomes per configuration, and under it the
     paired difference from the baseline (percentage points for rates). The t interval is
-    symmetric, so ``mean ± half`` is the interval; about 110 characters wide."""
-    shown = [t for t in TABLE if t[0] in set(comparison["outcome"])]
+    symmetric, so ``mean ± half`` is the interval. Names and units come from the
+    glossary; a table wider than ``width`` is printed one row per configuration and
+    outcome instead."""
+    from . import glossary
+
+    terms = [glossary.outcome(k) for k in TABLE if k in set(comparison["outcome"])]
     idx = comparison.set_index(["configuration", "outcome"])
     configs = list(dict.fromkeys(comparison["configuration"]))
-    width = max(len(c) for c in [*configs, "configuration"])
-    col = 17
     baseline = comparison["baseline"].iloc[0]
-    head = f"{'configuration':<{width}}  " + "  ".join(f"{t[1]:>{col}}" for t in shown)
-    lines = [
-        f"mean ± 95% half-width across seeds; Δ: paired difference vs {baseline} "
-        "(rates in percentage points)",
-        head,
-    ]
+    heading, names = _name_column(configs)
+    names = {c: n + (" (baseline)" if c == baseline else "") for c, n in names.items()}
     kilo = {
-        key: bool((idx.xs(key, level="outcome")["mean"].abs() * scale >= 100_000).any())
-        for key, _, scale, _, _ in shown
+        t.key: bool((idx.xs(t.key, level="outcome")["mean"].abs() * t.scale >= 100_000).any())
+        for t in terms
     }
 
-    def cell(r: pd.Series, mid: str, low: str, high: str, spec: tuple, sign: bool) -> str:
-        key, _, scale, decimals, unit = spec
-        text = _number(r[mid] * scale, decimals, sign, kilo[key])
+    def cell(r: pd.Series, mid: str, low: str, high: str, t, sign: bool) -> str:
+        text = _number(r[mid] * t.scale, t.decimals, sign, kilo[t.key])
         if not math.isnan(r[low]):
-            text += f" ±{_number((r[high] - r[low]) * scale / 2, decimals, False, kilo[key])}"
-        return text + (f" {unit}" if unit and sign else "")
+            text += f" ±{_number((r[high] - r[low]) * t.scale / 2, t.decimals, False, kilo[t.key])}"
+        return text + (f" {t.diff_unit}" if t.is_rate and sign else "")
 
+    rows = []  # (configuration, [(mean cell, delta cell or "") per outcome])
     for c in configs:
-        cells, deltas = [], []
-        for spec in shown:
-            r = idx.loc[(c, spec[0])]
-            cells.append(f"{cell(r, 'mean', 'ci_low', 'ci_high', spec, False):>{col}}")
-            if r["is_baseline"] or math.isnan(r["diff_mean"]):
-                deltas.append(" " * col)
-            else:
-                d = cell(r, "diff_mean", "diff_ci_low", "diff_ci_high", spec, True)
-                deltas.append(f"{'Δ ' + d:>{col}}")
-        lines.append(f"{c:<{width}}  " + "  ".join(cells))
-        if any(x.strip() for x in deltas):
-            lines.append(f"{'':<{width}}  " + "  ".join(deltas))
-    return "\n".join(lines)
+        out = []
+        for t in terms:
+            r = idx.loc[(c, t.key)]
+            delta = (
+                ""
+                if r["is_baseline"] or math.isnan(r["diff_mean"])
+                else cell(r, "diff_mean", "diff_ci_low", "diff_ci_high", t, True)
+            )
+            out.append((cell(r, "mean", "ci_low", "ci_high", t, False), delta))
+        rows.append((c, out))
+    title = (
+        "mean ± 95% half-width over seeds; Δ: paired difference vs "
+        + (
+            base
+            if len(base := names[baseline].removesuffix(" (baseline)")) <= 20
+            else "the baseline"
+        )
+        + ", rates in pp"
+    )
+    first = max(len(x) for x in [heading, "Δ", *names.values()])
+    cols = [
+        max(len(t.short), *(len(x) for _, out in rows for x in out[j])) for j, t in enumerate(terms)
+    ]
+    lines = [
+        f"{heading:<{first}}  "
+        + "  ".join(f"{t.short:>{w}}" for t, w in zip(terms, cols, strict=True))
+    ]
+    for c, out in rows:
+        lines.append(
+            f"{names[c]:<{first}}  "
+            + "  ".join(f"{m:>{w}}" for (m, _), w in zip(out, cols, strict=True))
+        )
+        if any(d for _, d in out):
+            lines.append(
+                f"{'  Δ':<{first}}  "
+                + "  ".join(f"{d:>{w}}" for (_, d), w in zip(out, cols, strict=True))
+            )
+    if max(len(line) for line in lines) <= width:
+        return "\n".join([title, *lines])
+    # too wide: one row per configuration and outcome
+    named = {t.key: t.label + ("" if t.is_rate else f" ({t.unit})") for t in terms}
+    label = max(len(x) for x in named.values())
+    mean_w = max(len(m) for _, out in rows for m, _ in out)
+    long = [title, f"{'':<2}{'outcome':<{label}}  {'mean ± 95%':>{mean_w}}  Δ vs baseline ± 95%"]
+    for c, out in rows:
+        long.append(names[c])
+        for t, (m, d) in zip(terms, out, strict=True):
+            long.append(f"  {named[t.key]:<{label}}  {m:>{mean_w}}  {d}".rstrip())
+    return "\n".join(long)
 
 
 class AggregateCallback(Callback):

@@ -345,6 +345,13 @@ class EconomyConfig:
         hi=100.0,
         unit="ratio",
     )
+    gdp_per_adult_month: float = par(
+        "GDP per person aged 15+ per month, in the model's currency: states the economy's "
+        "size, so the dashboards show spending as a share of GDP (0: not stated)",
+        lo=0.0,
+        hi=1e9,
+        unit="currency/month",
+    )
     sectors: dict[str, SectorConfig] = field(default_factory=dict)
     labour_demand: LabourDemandConfig = sub(LabourDemandConfig)
     own_account: OwnAccountConfig = sub(OwnAccountConfig)

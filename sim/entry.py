@@ -104,7 +104,8 @@ def parse(argv: list[str]) -> Command:
             raise ConfigError(
                 f"{arg} is not an option of python -m sim: options are -m/--multirun, "
                 f"{RESUME_ANY_CODE}, {REPLACE_OTHER_RUNS}, --config-path, --config-name, "
-                "--config-dir and Hydra's --help, --cfg, --info (see --help); overrides are key=value"
+                "--config-dir and Hydra's --help, --cfg, --info (see --help); "
+                "overrides are key=value"
             )
         elif arg.lstrip("+~").startswith(("hydra.", "hydra/")):
             cmd.hydra_overrides.append(arg)

@@ -93,6 +93,7 @@ TIMESERIES: dict[str, str] = {
     "mean_wage_formal": "mean monthly wage of formal jobs [currency/month]",
     "mean_wage_informal": "mean monthly earnings of informal work [currency/month]",
     "participation_rate": "labour force aged 15-64 / population aged 15-64",
+    "n_working_age": "people aged 15-64 (the denominator of money per person of working age)",
     "broad_unemployment_rate": "(unemployed + in training: programme participants not "
     "working) / labour force",
     **{
@@ -427,6 +428,7 @@ def _group_rates(model: LabourMarket, r: dict) -> None:
             r[f"unemployment_rate_{g}"] = _share(int(row[State.UNEMPLOYED]), int(lf))
             r[f"informality_rate_{g}"] = _share(int(row[State.INFORMAL]), int(emp))
     working_age = grid[:3].sum()
+    r["n_working_age"] = int(working_age)
     r["employment_rate"] = _share(
         int(grid[:3, State.FORMAL].sum() + grid[:3, State.INFORMAL].sum()), int(working_age)
     )
@@ -521,6 +523,7 @@ def summarise(ts, cohorts: Cohorts, burn_in: int, targets: dict | None = None) -
         out[k] = float(post[k].mean())  # per month
     placements = float(post["new_placements"].sum())
     out["placements_per_month"] = placements / max(len(post), 1)
+    out["population_working_age"] = float(post["n_working_age"].mean())
     lifted = float(post["n_lifted_out_of_poverty"].mean())
     support = float(
         (post["spend_benefits"] + post["spend_stipends"] + post["spend_completion_cash"]).mean()

@@ -29,7 +29,7 @@ def test_two_runs_on_the_same_seed_are_paired(sweep_dir: Path, capsys) -> None:
     a, b = _run_of(sweep_dir, "coordination", 1), _run_of(sweep_dir, "integration", 1)
     assert main([str(a), str(b)]) == 0
     out = capsys.readouterr().out
-    assert "A: regime=coordination" in out and "B: regime=integration" in out
+    assert "A: Regime: coordination" in out and "B: Regime: integration" in out
     [(_, comparison)] = compare_sides(side(a), side(b), ("A", "B"))
     pov = comparison[(comparison.outcome == "poverty_headcount")].set_index("configuration")
     ya = json.loads((a / "summary.json").read_text())["poverty_headcount"]

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim import aggregate, io, sweep
+from sim import aggregate, glossary, io, sweep
 from sim.reproduce import reproduce
 
 from .conftest import ROOT
@@ -113,17 +113,43 @@ def test_aggregate_command_rebuilds_the_same_tables(swept, tmp_path):
 
 
 def test_terminal_table_is_narrow_and_in_percentage_points(swept):
-    """The comparison table fits ~120 columns, rates' differences are in pp (as in the
-    dashboard), and each cell's ± is the half-width of the comparison's 95% interval."""
+    """The comparison table fits 100 columns, rates' differences are in pp (as in the
+    dashboard), names come from the glossary, and each cell's ± is the half-width of the
+    comparison's 95% interval."""
     comparison = pd.read_parquet(swept / aggregate.COMPARISON)
     table = aggregate.comparison_table(comparison).splitlines()
-    assert max(len(line) for line in table[1:]) <= 120, table
-    deltas = [line for line in table[2:] if "Δ" in line]
+    assert max(len(line) for line in table) <= aggregate.WIDTH, table
+    assert table[1].split()[0] == glossary.parameter("regime")
+    assert all(glossary.outcome(k).short in table[1] for k in aggregate.TABLE)
+    deltas = [line for line in table[2:] if line.strip().startswith("Δ")]
     assert deltas and all("pp" in line and "%" not in line for line in deltas)
     row = comparison[(comparison.outcome == "poverty_headcount") & ~comparison.is_baseline].iloc[0]
     half = 100 * (row.ci_high - row.ci_low) / 2
-    line = next(x for x in table if x.startswith(row.configuration))
+    name = row.configuration.split("=", 1)[1]  # one key varies: its values name the rows
+    line = next(x for x in table if x.split()[0] == name)
     assert f"{100 * row['mean']:.2f} ±{half:.2f}" in line
+
+
+def test_wide_terminal_table_switches_to_one_row_per_outcome(swept):
+    """27 regime mixes have long names: the table becomes one row per configuration and
+    outcome, still within 100 columns, with every mix and every outcome in it."""
+    comparison = pd.read_parquet(swept / aggregate.COMPARISON)
+    one = comparison[comparison.configuration == comparison.configuration.iloc[0]]
+    degrees = ("integration", "coordination", "cooperation")
+    mixes = [
+        f"regime.eligibility={e}, regime.delivery={d}, regime.financing={f}"
+        for e in degrees
+        for d in degrees
+        for f in degrees
+    ]
+    many = pd.concat([one.assign(configuration=m) for m in mixes], ignore_index=True)
+    many["baseline"] = mixes[0]
+    many["is_baseline"] = many["configuration"] == mixes[0]
+    table = aggregate.comparison_table(many).splitlines()
+    assert max(len(line) for line in table) <= aggregate.WIDTH
+    assert sum(line.startswith("eligibility: ") for line in table) == 27
+    labels = [glossary.outcome(k).label for k in aggregate.TABLE]
+    assert sum(line.strip().startswith(tuple(labels)) for line in table) == 27 * 5
 
 
 def test_aggregate_refuses_a_single_run_or_a_plain_directory(swept, tmp_path, capsys):

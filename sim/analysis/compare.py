@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import aggregate, io, sweep
+from .. import aggregate, glossary, io, sweep
 
 
 class CompareError(ValueError):
@@ -92,11 +92,17 @@ def _names(path_a: Path, path_b: Path, a: pd.DataFrame, b: pd.DataFrame) -> tupl
 
     if "overrides" in a.attrs and "overrides" in b.attrs:  # two runs: what tells them apart
         oa, ob = a.attrs["overrides"], b.attrs["overrides"]
-        only_a = " ".join(o for o in oa if o not in ob and not o.startswith("sweep="))
-        only_b = " ".join(o for o in ob if o not in oa and not o.startswith("sweep="))
-        names = (f"A: {only_a or path_a.name}", f"B: {only_b or path_b.name}")
+        only_a = [o for o in oa if o not in ob and not o.startswith("sweep=")]
+        only_b = [o for o in ob if o not in oa and not o.startswith("sweep=")]
+        names = (
+            f"A: {glossary.configuration(', '.join(only_a)) if only_a else path_a.name}",
+            f"B: {glossary.configuration(', '.join(only_b)) if only_b else path_b.name}",
+        )
     else:
-        names = (f"A: {name(path_a, a)}", f"B: {name(path_b, b)}")
+        names = (
+            f"A: {glossary.configuration(name(path_a, a))}",
+            f"B: {glossary.configuration(name(path_b, b))}",
+        )
     if names[0][3:] == names[1][3:]:
         names = (f"A: {path_a}", f"B: {path_b}")
     return names
