@@ -46,6 +46,13 @@ TIMESERIES_COLUMNS = (
 )
 
 
+def _all_numbers(values: Iterable[Any]) -> bool:
+    try:
+        return all(math.isfinite(float(v)) for v in values)
+    except (TypeError, ValueError):
+        return False
+
+
 class ResultsError(Exception):
     """The path is not a run or sweep directory the dashboards can read."""
 
@@ -115,8 +122,21 @@ class Results:
 
     @cached_property
     def configurations(self) -> list[str]:
-        """Configuration labels, the baseline first, then in the sweep's order."""
+        """Configuration labels in a reader's order: by the swept values, numerically
+        where a dimension's values are all numbers (500 < 1000 < 6000); with no numeric
+        dimension, the baseline first, then in the sweep's order."""
         seen = list(dict.fromkeys(self.complete["configuration"]))
+        first = self.complete.drop_duplicates("configuration").set_index("configuration")
+        numeric = [d for d in self.dimensions if _all_numbers(first[d])]
+        if numeric:
+            keys = {
+                c: tuple(
+                    float(first.at[c, d]) if d in numeric else list(first[d]).index(first.at[c, d])
+                    for d in self.dimensions
+                )
+                for c in seen
+            }
+            return sorted(seen, key=lambda c: keys[c])
         if self.baseline in seen:
             seen.remove(self.baseline)
             seen.insert(0, self.baseline)

@@ -10,6 +10,8 @@ import html
 import math
 from dataclasses import dataclass
 
+from sim import glossary
+
 # Okabe-Ito: distinguishable under the common colour-vision deficiencies.
 OKABE_ITO = (
     "#0072B2",  # blue
@@ -43,7 +45,8 @@ STATE_COLOURS = {
 }
 LIFE_STAGES = ("youth", "prime", "older", "pension")
 SEXES = ("male", "female")
-MONEY = "currency units/month"
+MONEY = glossary.MONEY
+Outcome = glossary.Term
 
 
 def colour(i: int) -> str:
@@ -78,43 +81,25 @@ class Practical:
     money_pct: float = 1.0
 
     def text(self, outcome: Outcome) -> str:
-        if outcome.unit == "%":
+        if outcome.is_rate:
             return f"{self.pp:g} pp"
-        if outcome.unit == MONEY:
+        if outcome.is_money:
             return f"{self.money_pct:g}% of the baseline"
         return "none"
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """How one headline outcome is shown: label, unit, scale and which way is better."""
-
-    key: str
-    label: str
-    unit: str
-    scale: float = 1.0  # display value = raw * scale
-    higher_is_better: bool = True
-
-    @property
-    def axis(self) -> str:
-        return f"{self.label} ({self.unit})"
-
-    @property
-    def diff_unit(self) -> str:
-        return "pp" if self.unit == "%" else self.unit
-
-    def threshold(self, practical: Practical, baseline_level: float) -> float:
-        """The practical-significance threshold in display units (0 when none applies);
-        ``baseline_level`` is the baseline's mean in display units."""
-        if self.unit == "%":
-            return practical.pp
-        if self.unit == MONEY and math.isfinite(baseline_level):
-            return abs(baseline_level) * practical.money_pct / 100.0
+    def threshold(self, outcome: Outcome, baseline_level: float) -> float:
+        """The threshold in display units (0 when none applies); ``baseline_level`` is the
+        baseline's mean in display units."""
+        if outcome.is_rate:
+            return self.pp
+        if outcome.is_money and math.isfinite(baseline_level):
+            return abs(baseline_level) * self.money_pct / 100.0
         return 0.0
 
 
-POVERTY = Outcome("poverty_headcount", "Poverty headcount", "%", 100.0, False)
-PLACEMENT = Outcome("placement_rate_6m", "Placed within 6 months", "%", 100.0, True)
-COST = Outcome("spend_total", "Public spending", MONEY, 1.0, False)
-PLACEMENTS = Outcome("placements_per_month", "Placements", "people/month", 1.0, True)
+# Outcomes are named, scaled and ranked by the glossary the terminal tables use too.
+POVERTY = glossary.outcome("poverty_headcount")
+PLACEMENT = glossary.outcome("placement_rate_6m")
+COST = glossary.outcome("spend_total")
+PLACEMENTS = glossary.outcome("placements_per_month")
 HEADLINE = (POVERTY, PLACEMENT, COST)

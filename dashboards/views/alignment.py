@@ -82,7 +82,7 @@ def _functions(results: Results) -> Chart | None:
         sign = 1.0 if outcome.higher_is_better else -1.0
         base = compare(results, outcome.key).set_index("configuration")
         level = float(base["mean"].get(results.baseline, math.nan)) * outcome.scale
-        threshold = outcome.threshold(practical, level)
+        threshold = practical.threshold(outcome, level)
         z = np.full((len(FUNCTIONS), len(DEGREES)), np.nan)
         text = [["" for _ in DEGREES] for _ in FUNCTIONS]
         shown = []

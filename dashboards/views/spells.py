@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from sim import glossary
+
 from ..load import Results
 from ..stats import kaplan_meier, ltu_share
 from ..style import LIFE_STAGES, SEXES, colour
@@ -120,9 +122,7 @@ def _ltu_from_spells(results: Results, spells) -> Chart:
 
 
 def _ltu_from_summary(results: Results) -> Chart:
-    from ..style import Outcome
-
-    outcome = Outcome("ltu_share", "Long-term unemployed share", "%", 100.0, False)
+    outcome = glossary.outcome("ltu_share")
     df = scaled(compare(results, outcome.key), outcome)
     names = labels(results)
     fig = go.Figure(
