@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim import glossary
+
 from . import page
 from .load import Results, load
 from .style import Practical
@@ -13,6 +15,7 @@ from .views import (
     cost,
     distribution,
     headline,
+    overview,
     provenance,
     spells,
     timeseries,
@@ -21,8 +24,9 @@ from .views import (
 
 
 def views(results: Results, out_file: Path) -> list[View]:
-    """The eight views in the order of the issue."""
+    """ "What this shows", then the eight views in the order of the issue."""
     return [
+        overview.build(results),
         headline.build(results),
         transitions.build(results),
         timeseries.build(results),
@@ -42,9 +46,9 @@ def describe(results: Results) -> tuple[str, list[str], str]:
         title = f"Planner dashboard: sweep {results.root.resolve().name}"
         lines = [
             f"{len(results.configurations)} configurations, {n_ok} of {n_all} runs complete; "
-            f"baseline: {results.baseline}.",
-            "Swept dimensions: "
-            + (", ".join(d.removeprefix("override.") for d in results.dimensions) or "none")
+            f"baseline: {glossary.configuration(results.baseline)}.",
+            "Swept: "
+            + (", ".join(glossary.parameter(d) for d in results.dimensions) or "nothing")
             + ".",
         ]
         banner = (

@@ -36,6 +36,11 @@ th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:
 thead th{background:#f0f0f0;position:sticky;top:0}
 .scroll{max-height:28rem;overflow:auto}
 code{font-size:.85em}
+section h3{margin:.9rem 0 .3rem;font-size:1.05rem}
+ul.facts,ul.findings{margin:.3rem 0;padding-left:1.3rem}
+ul.findings li{margin:.25rem 0}
+dl.regimes dt{font-weight:600;margin-top:.4rem}
+dl.regimes dd{margin:0 0 0 1.2rem}
 #page-error{display:none;background:#fde;border:1px solid #D55E00;padding:.5rem 1rem}
 """
 

@@ -194,7 +194,7 @@ def parameter(path: str) -> str:
     return head[:1].upper() + head[1:] if head else path
 
 
-def _value(text: str) -> str:
+def value_text(text: str) -> str:
     try:
         number = float(text)
     except ValueError:
@@ -215,7 +215,7 @@ def configuration(label: str) -> str:
         name = "Regime" if key == "regime" else parameter(key)
         if key.startswith("regime.") and key.count(".") == 1:
             name = name.lower()
-        parts.append(f"{name}: {_value(value.strip())}")
+        parts.append(f"{name}: {value_text(value.strip())}")
     return " · ".join(parts)
 
 

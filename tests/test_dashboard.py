@@ -18,6 +18,7 @@ from dashboards.stats import frontier_beyond_noise, kaplan_meier, ltu_share, pai
 from tests.dashboard_fixtures import XSS, hostile_copy, shared_run, shared_sweep
 
 VIEWS = (
+    "overview",
     "headline",
     "transitions",
     "timeseries",
@@ -218,7 +219,7 @@ def test_sweep_dashboard_compares_configurations(sweep_dir: Path, tmp_path: Path
     assert len(results.configurations) == 3
     # seeds are the luck the comparison pairs on, not a swept dimension
     assert results.dimensions == ["override.regime"]
-    assert "Swept dimensions: regime." in out.read_text()
+    assert "Swept: Regime." in out.read_text()
     # Headline: 3 outcomes x (means, paired differences), one point per configuration.
     head = figs["headline"]["data"]
     assert len(head) == 6 and all(len(t["y"]) == 3 for t in head)
@@ -293,7 +294,7 @@ def test_differences_whose_interval_contains_zero_are_grey(sweep_dir: Path, tmp_
                 continue
             contains_zero = not (row.diff_ci_low > 0 or row.diff_ci_high < 0)
             assert (diff["marker"]["color"][i] == NEUTRAL) == contains_zero, (outcome.key, row)
-            assert ("no detectable difference" in diff["customdata"][i]) == contains_zero
+            assert ("no detectable difference" in diff["customdata"][i][1]) == contains_zero
             greys += contains_zero
     assert greys > 0  # two seeds: some intervals must contain zero, or the test is idle
 

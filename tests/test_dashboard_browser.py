@@ -13,14 +13,95 @@ import pytest
 
 from dashboards.build import build
 from dashboards.export import export, system_browser
-from tests.dashboard_fixtures import XSS, hostile_copy, shared_run, shared_sweep
+from tests.dashboard_fixtures import (
+    BUDGETS,
+    MIXES,
+    XSS,
+    hostile_copy,
+    shared_run,
+    shared_sweep,
+    synthetic_sweep,
+)
 
 REQUIRE = os.environ.get("ALMP_REQUIRE_BROWSER") == "1"
 RUN_CHARTS = ("sankey", "stocks", "timeseries", "survival", "ltu", "matrix-objectives")
 RUN_CHARTS += ("distribution", "calibration")
 SWEEP_CHARTS = (*RUN_CHARTS, "headline", "cost-effectiveness", "matrix-functions")
-SECTIONS = ("headline", "transitions", "timeseries", "spells", "cost", "alignment")
+SECTIONS = ("overview", "headline", "transitions", "timeseries", "spells", "cost", "alignment")
 SECTIONS += ("distribution", "provenance")
+
+
+VIEWPORT = 1300
+# Every text of every chart, as Plotly drew it: titles (figure, subplot and axis titles,
+# annotations) and tick labels (with their axis), boxed relative to the chart's <div>.
+TEXT_BOXES = r"""() => {
+  const out = [];
+  document.querySelectorAll('.plot').forEach(div => {
+    const d = div.getBoundingClientRect();
+    div.querySelectorAll('text').forEach(t => {
+      const r = t.getBoundingClientRect();
+      if (!t.textContent.trim() || r.width === 0) { return; }
+      const cls = t.getAttribute('class') || '';
+      const parent = (t.parentNode.getAttribute && t.parentNode.getAttribute('class')) || '';
+      let kind = null;
+      if (cls === 'gtitle' || /^[xy].*title$/.test(cls) || cls === 'annotation-text') {
+        kind = 'title';
+      } else if (/^[xy]\d*tick$/.test(parent)) { kind = 'tick'; }
+      if (!kind) { return; }
+      const sub = t.closest('g.subplot');
+      out.push({fig: div.id, kind: kind, axis: (sub ? sub.getAttribute('class') : '') + parent,
+                text: t.textContent.slice(0, 50), left: r.left - d.left, top: r.top - d.top,
+                right: r.right - d.left, bottom: r.bottom - d.top,
+                width: d.width, height: d.height});
+    });
+  });
+  return out;
+}"""
+
+
+def _overlap(a: dict, b: dict, tol: float = 1.0) -> bool:
+    """Two boxes share more than ``tol`` pixels both ways (touching is fine)."""
+    dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
+    dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return dx > tol and dy > tol
+
+
+def layout_problems(page) -> list[str]:
+    """What a reader would see as broken: a label cut off at its chart's edge, two titles
+    on top of each other, a title over tick labels, or tick labels of one axis overlapping
+    (a squeezed category axis); and a page wider than the window."""
+    boxes = page.evaluate(TEXT_BOXES)
+    problems = []
+    for b in boxes:
+        if (
+            b["left"] < -1
+            or b["top"] < -1
+            or b["right"] > b["width"] + 1
+            or b["bottom"] > b["height"] + 1
+        ):
+            problems.append(f"clipped in {b['fig']}: {b['text']!r}")
+    by_fig: dict[str, list[dict]] = {}
+    for b in boxes:
+        by_fig.setdefault(b["fig"], []).append(b)
+    for fig, items in by_fig.items():
+        titles = [b for b in items if b["kind"] == "title"]
+        ticks = [b for b in items if b["kind"] == "tick"]
+        for i, a in enumerate(titles):
+            problems += [
+                f"titles overlap in {fig}: {a['text']!r} / {b['text']!r}"
+                for b in titles[i + 1 :] + ticks
+                if _overlap(a, b)
+            ]
+        for i, a in enumerate(ticks):
+            problems += [
+                f"tick labels overlap in {fig}: {a['text']!r} / {b['text']!r}"
+                for b in ticks[i + 1 :]
+                if a["axis"] == b["axis"] and _overlap(a, b)
+            ]
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > VIEWPORT:
+        problems.append(f"the page is {width} px wide in a {VIEWPORT} px window")
+    return problems
 
 
 def _unavailable(reason: str) -> None:
@@ -65,7 +146,7 @@ class Page:
         self.errors: list[str] = []
         self.requests: list[str] = []
         self.dialogs: list[str] = []
-        self.page = browser.new_page(viewport={"width": 1300, "height": 900})
+        self.page = browser.new_page(viewport={"width": VIEWPORT, "height": 900})
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
@@ -115,7 +196,68 @@ def _check_page(browser, html: Path, charts: tuple[str, ...], shot: Path) -> Pag
     page.page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 50_000
     assert page.errors == [], page.errors
+    assert layout_problems(page.page) == []
     return page
+
+
+def test_the_layout_check_sees_clipped_and_overlapping_labels(browser, tmp_path: Path) -> None:
+    """The check below can fail: a chart with long category labels on a narrow axis and
+    two titles in one place is reported for each fault."""
+    import plotly.graph_objects as go
+
+    from dashboards import page as dashboard_page
+    from dashboards.views import Chart, View
+
+    names = [f"regime.eligibility=integration, regime.delivery={i}" for i in range(12)]
+    fig = go.Figure(go.Bar(x=names, y=list(range(12))))
+    fig.update_layout(
+        title="A title", margin={"l": 0, "b": 20}, xaxis={"tickangle": 0, "title": "x"}
+    )
+    fig.add_annotation(text="A title too", x=0, y=1.12, xref="paper", yref="paper")
+    cut = go.Figure(go.Bar(y=names[:3], x=[1, 2, 3], orientation="h"))
+    cut.update_layout(margin={"l": 10}, yaxis={"automargin": False})
+    view = View("headline", "t", charts=[Chart("bad", fig, ""), Chart("cut", cut, "")])
+    html = tmp_path / "bad.html"
+    html.write_text(dashboard_page.render("bad", [], [view]), encoding="utf-8")
+    page = Page(browser, html)
+    problems = layout_problems(page.page)
+    assert any(p.startswith("tick labels overlap") for p in problems), problems
+    assert any(p.startswith("clipped") for p in problems), problems
+    assert any(p.startswith("titles overlap") for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("name", "axes", "rows"),
+    [("mixes", MIXES, 27), ("budgets", BUDGETS, 10)],
+)
+def test_layouts_hold_for_27_mixes_and_10_budgets(
+    browser, base: Path, tmp_path: Path, name: str, axes: dict, rows: int
+) -> None:
+    """Issue 13: with 10 or 27 configurations no label is cut off, no title runs into
+    another and no category axis is squeezed; swept numbers read in numeric order."""
+    sweep = synthetic_sweep(shared_sweep(base), tmp_path / name, axes)
+    out, _ = build(sweep, tmp_path / f"{name}.html")
+    page = Page(browser, out)
+    assert page.errors == [] and page.requests == []
+    assert layout_problems(page.page) == []
+    assert page.page.locator("#configurations tbody tr").count() == rows
+    assert page.page.locator("#cost-key tbody tr").count() == rows
+    findings = page.page.locator("#findings li").all_inner_texts()
+    assert 3 <= len(findings) <= 6
+    # The headline's configuration axis, top to bottom, as drawn.
+    ticks = page.page.evaluate(
+        "() => [...document.querySelectorAll('#fig-headline .subplot.xy .ytick text')]"
+        ".sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)"
+        ".map(t => t.textContent)"
+    )
+    assert len(ticks) == rows
+    if name == "budgets":
+        values = [float(t.split(": ")[1].split(" ")[0].replace(",", "")) for t in ticks]
+        assert values == sorted(float(v) for v in BUDGETS[next(iter(BUDGETS))])
+    else:
+        assert ticks[0] == "E coord · D coord · F coord (baseline)"  # the baseline first
+        assert len(set(ticks)) == rows and all("=" not in t for t in ticks)
+        assert "E int · D int · F int" in ticks
 
 
 def test_run_dashboard_in_browser(browser, base: Path, tmp_path: Path) -> None:

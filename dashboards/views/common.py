@@ -8,9 +8,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim import glossary
+
 from ..load import Results
 from ..stats import paired
-from ..style import OKABE_ITO, Outcome, plot_text
+from ..style import COST, OKABE_ITO, Outcome, plot_text
 
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"
 
@@ -30,13 +32,54 @@ def style(fig: go.Figure, title: str, height: int = 420, **layout: Any) -> go.Fi
     return fig
 
 
-def labels(results: Results) -> dict[str, str]:
-    """Configuration label -> its Plotly label text (baseline marked)."""
+def labels(results: Results, width: int = 28) -> dict[str, str]:
+    """Configuration label -> a short plain name for an axis or legend (baseline marked):
+    ``E int · D coord · F coop`` for a regime mix, ``Regime: integration`` for a preset.
+    Names that the cut makes equal get their number from the "What this shows" table."""
+    short = {c: glossary.short(c, width) for c in results.configurations}
+    clash = {n for n in short.values() if list(short.values()).count(n) > 1}
     out = {}
-    for c in results.configurations:
-        text = plot_text(c)
+    for i, c in enumerate(results.configurations, start=1):
+        text = plot_text(f"#{i} {short[c]}" if short[c] in clash else short[c])
         out[c] = f"{text} (baseline)" if c == results.baseline else text
     return out
+
+
+def hover_names(results: Results) -> dict[str, str]:
+    """Configuration label -> its full plain name and, below it, the config syntax, for
+    hover text (axes carry the short name)."""
+    out = {}
+    for c in results.configurations:
+        plain = glossary.configuration(c)
+        full = plot_text(plain) if plain == c else f"{plot_text(plain)}<br>{plot_text(c)}"
+        out[c] = f"{full}<br>(baseline)" if c == results.baseline else full
+    return out
+
+
+def wrap(text: str, width: int = 22) -> str:
+    """Plotly text broken into lines of about ``width`` characters (``<br>``), for axis
+    titles that would otherwise run past their subplot."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(plot_text(line) for line in lines)
+
+
+def money_per_person(results: Results, configuration: str) -> tuple[float, float, float]:
+    """Mean monthly public spending of a configuration, per person of working age, and as
+    a percentage of GDP (NaN where the economy states no GDP)."""
+    runs = results.complete[results.complete["configuration"] == configuration]
+
+    def mean(column: str) -> float:
+        return float(runs[column].mean()) if column in runs.columns and len(runs) else math.nan
+
+    spend, people, gdp = mean(COST.key), mean("population_working_age"), mean("gdp_per_month")
+    per_person = spend / people if math.isfinite(people) and people > 0 else math.nan
+    share = 100.0 * spend / gdp if math.isfinite(gdp) and gdp > 0 else math.nan
+    return spend, per_person, share
 
 
 def compare(results: Results, key: str) -> pd.DataFrame:

@@ -6,11 +6,22 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..load import Results
+from sim import glossary
+
+from ..load import Results, finite
 from ..stats import frontier_beyond_noise
-from ..style import COST, FRONTIER, GAIN, MONEY, PLACEMENTS, POVERTY
+from ..style import COST, FRONTIER, GAIN, MONEY, PLACEMENTS, POVERTY, esc
 from . import Chart, View
-from .common import compare, err, labels, scaled, style, sweep_only_note
+from .common import (
+    compare,
+    err,
+    hover_names,
+    labels,
+    money_per_person,
+    scaled,
+    style,
+    sweep_only_note,
+)
 
 TITLE = "5. Cost-effectiveness"
 
@@ -27,7 +38,7 @@ def build(results: Results) -> View:
     if not results.is_sweep or len(results.configurations) < 2:
         view.notes.append(sweep_only_note("Cost-effectiveness"))
         return view
-    names = labels(results)
+    names, hover = labels(results), hover_names(results)
     cost = scaled(compare(results, COST.key), COST).set_index("configuration")
     pov = scaled(compare(results, POVERTY.key), POVERTY).set_index("configuration")
     plc = scaled(compare(results, PLACEMENTS.key), PLACEMENTS).set_index("configuration")
@@ -45,6 +56,8 @@ def build(results: Results) -> View:
         subplot_titles=["Cost vs poverty reduction", "Cost vs placements"],
     )
     few = len(configs) <= 8
+    # Many intervals drawn at full strength hide the points they belong to.
+    bars = {} if few else {"color": "rgba(68,68,68,0.3)", "thickness": 1, "width": 2}
     for col, (effect, ytitle) in enumerate(
         (
             (reduction, "poverty reduction vs baseline (pp)"),
@@ -54,27 +67,30 @@ def build(results: Results) -> View:
     ):
         key, sign = (POVERTY.key, -1.0) if col == 1 else (PLACEMENTS.key, 1.0)
         on = set(frontier_beyond_noise(results.complete, COST.key, key, configs, sign))
-        text = [names[c] for c in configs]
+        # A few points carry their names; many carry their number in the key below.
+        number = {c: str(i) for i, c in enumerate(results.configurations, start=1)}
+        text = [names[c] if few else number[c] for c in configs]
         fig.add_trace(
             go.Scatter(
                 x=cost["mean"],
                 y=effect["mid"],
-                mode="markers+text" if few else "markers",
+                mode="markers+text",
                 text=text,
                 # labels lean inwards, so none runs off the plot's edge
                 textposition=_inwards(cost["mean"].to_numpy()),
                 cliponaxis=False,
-                textfont={"size": 10},
+                textfont={"size": 10 if few else 9},
+                customdata=[hover[c] for c in configs],
                 marker={
                     "size": [13 if i in on else 9 for i in range(len(configs))],
                     "color": [FRONTIER if i in on else GAIN for i in range(len(configs))],
                     "symbol": ["diamond" if i in on else "circle" for i in range(len(configs))],
                 },
-                error_x=err(cost, "mean", "ci_low", "ci_high"),
-                error_y=err(effect, "mid", "low", "high"),
+                error_x={**err(cost, "mean", "ci_low", "ci_high"), **bars},
+                error_y={**err(effect, "mid", "low", "high"), **bars},
                 name="configurations",
                 showlegend=col == 1,
-                hovertemplate="%{text}<br>cost %{x:,.0f}<br>"
+                hovertemplate="%{text}: %{customdata}<br>cost %{x:,.0f}<br>"
                 + ytitle
                 + ": %{y:.3g}<extra></extra>",
             ),
@@ -95,7 +111,7 @@ def build(results: Results) -> View:
             row=1,
             col=col,
         )
-        fig.update_xaxes(title_text=f"public spending ({MONEY})", row=1, col=col)
+        fig.update_xaxes(title_text=f"public spending ({MONEY})", row=1, col=col, automargin=True)
         fig.update_yaxes(title_text=ytitle, row=1, col=col)
     style(fig, "What each configuration costs and what it achieves (95% CI across seeds)", 520)
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
@@ -107,7 +123,46 @@ def build(results: Results) -> View:
             "diamonds joined by the dashed line are efficient: no other configuration both "
             "costs less and achieves more beyond noise (both paired differences, seed by "
             "seed, with 95% intervals that exclude zero). Points too close to tell apart are "
-            "all kept.",
+            "all kept." + ("" if few else " Numbers are the configurations of the table below."),
         )
     )
+    view.html = _key_table(results, configs, reduction, placed)
     return view
+
+
+def _key_table(results: Results, configs: list[str], reduction, placed) -> str:
+    """Every point of the chart by number, with its money per month, per person of working
+    age and as a share of GDP, and what it achieves."""
+    number = {c: i for i, c in enumerate(results.configurations, start=1)}
+    rows = []
+    for c in configs:
+        spend, per_person, share = money_per_person(results, c)
+        mark = " (baseline)" if c == results.baseline else ""
+        cells = [
+            str(number[c]),
+            esc(glossary.configuration(c) + mark),
+            f"{spend:,.0f}" if finite(spend) else "n/a",
+            f"{per_person:,.2f}" if finite(per_person) else "n/a",
+            f"{share:.2f}%" if finite(share) else "not stated",
+            "0 (baseline)"
+            if c == results.baseline
+            else f"{reduction.at[c, 'mid']:+.2f}"
+            if finite(reduction.at[c, "mid"])
+            else "n/a",
+            f"{placed.at[c, 'mid']:,.1f}" if finite(placed.at[c, "mid"]) else "n/a",
+        ]
+        rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in cells) + "</tr>")
+    head = (
+        "#",
+        "configuration",
+        f"public spending ({MONEY})",
+        "per person of working age (per month)",
+        "share of GDP",
+        "poverty reduction vs baseline (pp)",
+        f"{PLACEMENTS.label.lower()}",
+    )
+    th = "".join(f"<th>{esc(h)}</th>" for h in head)
+    return (
+        '<div class="scroll"><table class="data" id="cost-key">'
+        f"<thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )

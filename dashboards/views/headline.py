@@ -7,11 +7,24 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sim import glossary
+
 from ..load import Results
 from ..stats import detectable, t_interval
 from ..style import GAIN, HEADLINE, LOSS, NEUTRAL, esc, plot_text
 from . import Chart, View
-from .common import compare, err, fmt, labels, scaled, sort_values, style, sweep_only_note
+from .common import (
+    compare,
+    err,
+    fmt,
+    hover_names,
+    labels,
+    scaled,
+    sort_values,
+    style,
+    sweep_only_note,
+    wrap,
+)
 
 TITLE = "1. Headline comparison"
 
@@ -32,14 +45,18 @@ def _verdict(row, outcome, baseline: str) -> str:
 
 
 def _comparison_chart(results: Results) -> Chart:
-    names = labels(results)
+    names, hover = labels(results), hover_names(results)
+    n = len(results.configurations)
+    # Units sit in the subplot titles, so no axis title can run into its neighbour's.
+    height = max(520, 2 * (20 * n + 110))
     fig = make_subplots(
         rows=2,
         cols=3,
         shared_yaxes=True,
-        vertical_spacing=0.2,
-        horizontal_spacing=0.04,
-        subplot_titles=[o.label for o in HEADLINE] + ["paired difference vs baseline"] * 3,
+        vertical_spacing=min(0.2, 120 / height),
+        horizontal_spacing=0.05,
+        subplot_titles=[o.axis for o in HEADLINE]
+        + [f"Difference ({o.diff_unit})" for o in HEADLINE],
     )
     order = [names[c] for c in results.configurations][::-1]
     for col, outcome in enumerate(HEADLINE, start=1):
@@ -48,6 +65,7 @@ def _comparison_chart(results: Results) -> Chart:
         verdicts = [_verdict(r, outcome, results.baseline) for r in df.itertuples()]
         colours = [VERDICT_COLOURS[v] for v in verdicts]
         open_ = [v == NO_DIFFERENCE for v in verdicts]
+        who = [[hover[c], v] for c, v in zip(df["configuration"], verdicts, strict=True)]
         fig.add_trace(
             go.Scatter(
                 x=df["mean"],
@@ -57,9 +75,10 @@ def _comparison_chart(results: Results) -> Chart:
                 error_x=err(df, "mean", "ci_low", "ci_high"),
                 name=outcome.label,
                 showlegend=False,
-                customdata=verdicts,
-                hovertemplate="%{y}<br>%{x:.4g} " + outcome.unit + "<br>%{customdata}"
-                "<extra></extra>",
+                customdata=who,
+                hovertemplate="%{customdata[0]}<br>%{x:.4g} "
+                + outcome.unit
+                + "<br>%{customdata[1]}<extra></extra>",
             ),
             row=1,
             col=col,
@@ -77,20 +96,16 @@ def _comparison_chart(results: Results) -> Chart:
                 error_x=err(df, "diff_mean", "diff_ci_low", "diff_ci_high"),
                 name=f"{outcome.label}: difference",
                 showlegend=False,
-                customdata=verdicts,
-                hovertemplate="%{y}<br>%{x:+.4g} " + outcome.diff_unit + "<br>%{customdata}"
-                "<extra></extra>",
+                customdata=who,
+                hovertemplate="%{customdata[0]}<br>%{x:+.4g} "
+                + outcome.diff_unit
+                + "<br>%{customdata[1]}<extra></extra>",
             ),
             row=2,
             col=col,
         )
         fig.add_vline(x=0, line={"color": "#444", "width": 1, "dash": "dot"}, row=2, col=col)
-        fig.update_xaxes(title_text=outcome.axis, row=1, col=col)
-        fig.update_xaxes(
-            title_text=f"{outcome.label} difference ({outcome.diff_unit})", row=2, col=col
-        )
     fig.update_yaxes(categoryorder="array", categoryarray=order, automargin=True)
-    height = max(520, 2 * (22 * len(order) + 140))
     style(
         fig,
         "Poverty, placement and cost by configuration (mean and 95% CI across seeds)",
@@ -120,7 +135,7 @@ def _dimension_effects(results: Results) -> Chart | None:
         cols=3,
         vertical_spacing=0.5 / len(dims),
         horizontal_spacing=0.06,
-        subplot_titles=[f"{o.label}" for o in HEADLINE] + [""] * (3 * (len(dims) - 1)),
+        subplot_titles=[o.axis for o in HEADLINE] + [""] * (3 * (len(dims) - 1)),
     )
     for r, dim in enumerate(dims, start=1):
         ref = str(base_row[dim])
@@ -143,7 +158,7 @@ def _dimension_effects(results: Results) -> Chart | None:
             fig.add_trace(
                 go.Scatter(
                     x=df["diff_mean"],
-                    y=[plot_text(v) for v in df["value"]],
+                    y=[plot_text(glossary.value_text(v)) for v in df["value"]],
                     mode="markers",
                     marker={
                         "color": [VERDICT_COLOURS[v] for v in verdicts],
@@ -162,14 +177,18 @@ def _dimension_effects(results: Results) -> Chart | None:
                 col=c,
             )
             fig.add_vline(x=0, line={"color": "#444", "width": 1, "dash": "dot"}, row=r, col=c)
-            fig.update_xaxes(
-                title_text=f"difference vs {plot_text(ref)} ({outcome.diff_unit})", row=r, col=c
-            )
-        order = [plot_text(v) for v in sort_values(runs[dim].astype(str).unique())]
+            fig.update_xaxes(title_text=f"vs {plot_text(glossary.value_text(ref))}", row=r, col=c)
+        values = sort_values(runs[dim].astype(str).unique())
+        order = [plot_text(glossary.value_text(v)) for v in values]
         fig.update_yaxes(categoryorder="array", categoryarray=order, row=r)
-        fig.update_yaxes(title_text=plot_text(dim.removeprefix("override.")), row=r, col=1)
+        fig.update_yaxes(title_text=wrap(glossary.parameter(dim), 24), row=r, col=1)
     fig.update_yaxes(automargin=True)
-    style(fig, "Main effect of each swept dimension (paired by seed, 95% CI)", 260 * len(dims))
+    rows = max(len(runs[d].astype(str).unique()) for d in dims)
+    style(
+        fig,
+        "Main effect of each swept dimension (paired by seed, 95% CI)",
+        len(dims) * max(240, 24 * rows + 150),
+    )
     return Chart(
         "dimension-effects",
         fig,

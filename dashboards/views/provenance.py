@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim import glossary
+
 from ..load import Results, finite
 from ..style import esc, plot_text
 from . import Chart, View
@@ -46,11 +48,23 @@ def _calibration(results: Results) -> pd.DataFrame:
     )
 
 
+def shown(name: str, value: float, tolerance: bool = False) -> str:
+    """A target, simulated value or tolerance in the outcome's display units: rates as
+    percentages (8.0%), their tolerances in percentage points (± 2.0 pp)."""
+    if not finite(value):
+        return "n/a"
+    term = glossary.outcome(name)
+    v = float(value) * term.scale
+    if term.is_rate:
+        return f"± {v:.1f} pp" if tolerance else f"{v:.1f}%"
+    return f"± {v:.3g}" if tolerance else f"{v:.4g}"
+
+
 def _calibration_chart(results: Results, cal: pd.DataFrame) -> Chart:
     names = labels(results)
     fig = go.Figure()
     targets = list(dict.fromkeys(cal["name"]))
-    ylabels = [plot_text(t) for t in targets]
+    ylabels = [plot_text(glossary.outcome(t).label) for t in targets]
     fig.add_vrect(x0=-1, x1=1, fillcolor="#009E73", opacity=0.15, line_width=0)
     fig.add_vline(x=0, line={"color": "#009E73", "width": 2})
     for i, c in enumerate(c for c in results.configurations if c in set(cal["configuration"])):
@@ -64,17 +78,17 @@ def _calibration_chart(results: Results, cal: pd.DataFrame) -> Chart:
                 marker={"size": 11, "symbol": "circle"},
                 name=names[c],
                 visible=True if i < VISIBLE else "legendonly",
-                customdata=list(
-                    zip(
-                        d["target"],
-                        d["simulated"],
-                        d["tolerance"],
-                        [plot_text(s) for s in d["source"]],
-                        strict=True,
-                    )
-                ),
-                hovertemplate="%{y}<br>target %{customdata[0]:.4g} ± %{customdata[2]:.3g}"
-                "<br>simulated %{customdata[1]:.4g}<br>source: %{customdata[3]}"
+                customdata=[
+                    [
+                        shown(t, d.at[t, "target"]),
+                        shown(t, d.at[t, "simulated"]),
+                        shown(t, d.at[t, "tolerance"], True),
+                        plot_text(d.at[t, "source"]),
+                    ]
+                    for t in targets
+                ],
+                hovertemplate="%{y}<br>target %{customdata[0]} %{customdata[2]}"
+                "<br>simulated %{customdata[1]}<br>source: %{customdata[3]}"
                 "<extra>%{fullData.name}</extra>",
             )
         )
@@ -118,8 +132,10 @@ def _calibration_table(cal: pd.DataFrame) -> str:
             else None
         )
         body.append(
-            f"<tr><td>{esc(r.configuration)}</td><td>{esc(r.name)}</td>"
-            f"<td>{r.target:.4g}</td><td>{r.simulated:.4g}</td><td>{r.tolerance:.3g}</td>"
+            f"<tr><td>{esc(glossary.configuration(r.configuration))}</td>"
+            f"<td>{esc(glossary.outcome(r.name).label)}</td>"
+            f"<td>{shown(r.name, r.target)}</td><td>{shown(r.name, r.simulated)}</td>"
+            f"<td>{shown(r.name, r.tolerance, True)}</td>"
             f"<td>{'yes' if within else 'no' if within is not None else 'n/a'}</td>"
             f"<td>{esc(r.source)}</td></tr>"
         )

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from ..load import Results
 from ..style import STATE_COLOURS, STATES, esc, plot_text
 from . import Chart, View
-from .common import labels, style
+from .common import hover_names, labels, style
 
 TITLE = "2. Transitions between states"
 MAX_ROWS = 150_000  # embedded flow rows; periods widen until the table fits
@@ -175,7 +175,7 @@ def _stocks(results: Results) -> Chart | None:
     if ts is None or not states or "n_workers" not in ts.columns:
         return None
     configs = results.configurations
-    names = labels(results)
+    names, hover = labels(results), hover_names(results)
     mean = ts.groupby(["configuration", "month"])[[f"n_{s}" for s in states] + ["n_workers"]]
     mean = mean.mean()
     share = mean[[f"n_{s}" for s in states]].div(mean["n_workers"], axis=0) * 100.0
@@ -186,17 +186,21 @@ def _stocks(results: Results) -> Chart | None:
         shown.append(months[-1])
     # (month, configuration) x state, in the page's order; NaN where a run is shorter.
     grid = share.reindex(pd.MultiIndex.from_product([configs, shown])).round(2)
-    x = [names[c] for c in configs]
+    # Horizontal bars: one row per configuration, so 27 or 81 names stay legible.
+    y = [names[c] for c in configs]
+    who = [hover[c] for c in configs]
 
     def bars(month: int) -> list[go.Bar]:
         rows = grid.xs(month, level=1)
         return [
             go.Bar(
-                x=x,
-                y=rows[f"n_{s}"].to_numpy(),
+                y=y,
+                x=rows[f"n_{s}"].to_numpy(),
+                orientation="h",
                 name=s,
                 marker_color=STATE_COLOURS[s],
-                hovertemplate=f"{s}: " + "%{y:.1f}%<extra>%{x}</extra>",
+                customdata=who,
+                hovertemplate=f"{s}: " + "%{x:.1f}%<extra>%{customdata}</extra>",
             )
             for s in states
         ]
@@ -243,12 +247,16 @@ def _stocks(results: Results) -> Chart | None:
     style(
         fig,
         "Where people are: stocks by state at the end of each month (mean over seeds)",
-        520,
+        max(420, 24 * len(configs) + 260),
         barmode="stack",
         sliders=[slider],
         updatemenus=[play],
-        yaxis={"title": "share of people aged 15+ (%)", "range": [0, 100]},
-        xaxis={"title": "configuration", "automargin": True},
+        xaxis={"title": "share of people aged 15+ (%)", "range": [0, 100]},
+        yaxis={
+            "automargin": True,
+            "categoryorder": "array",
+            "categoryarray": y[::-1],
+        },
     )
     fig.update_layout(margin={"b": 150})
     return Chart(
