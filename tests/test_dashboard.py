@@ -15,7 +15,16 @@ from dashboards.__main__ import main
 from dashboards.build import build
 from dashboards.load import ResultsError, load
 from dashboards.stats import frontier_beyond_noise, kaplan_meier, ltu_share, paired, t_interval
-from tests.dashboard_fixtures import XSS, hostile_copy, shared_run, shared_sweep
+from dashboards.style import esc
+from tests.dashboard_fixtures import (
+    BUDGETS,
+    MIXES,
+    XSS,
+    hostile_copy,
+    shared_run,
+    shared_sweep,
+    synthetic_sweep,
+)
 
 VIEWS = (
     "overview",
@@ -364,3 +373,64 @@ def test_cli_rejects_unaggregated_sweep(sweep_dir: Path, tmp_path: Path, capsys)
     assert "sim.aggregate" in capsys.readouterr().err
     with pytest.raises(ResultsError):
         load(tmp_path / "nothing")
+
+
+# --- plain language (issue 13) ------------------------------------------------------------
+def _section(html: str, view: str) -> str:
+    m = re.search(rf'<section id="{view}" class="view">(.*?)</section>', html, re.S)
+    assert m, f"no section {view}"
+    return m.group(1)
+
+
+def test_what_this_shows_states_the_setting_regimes_and_findings(
+    sweep_dir: Path, tmp_path: Path
+) -> None:
+    from sim import glossary
+
+    out, views = build(sweep_dir, tmp_path / "sweep.html")
+    assert views[0].id == "overview"
+    text = _section(out.read_text(), "overview")
+    assert "Population: 3,000 simulated people aged 15 and over" in text
+    assert "each run on 2 seeds" in text and "months per run" in text
+    assert "economy mid_income" in text
+    for one, two in glossary.REGIMES.values():
+        assert esc(one) in text and esc(two) in text
+    assert "Regime: integration" in text and "<code>regime=integration</code>" in text
+    findings = re.findall(r"<li>(.*?)</li>", text.split('id="findings">')[1].split("</ul>")[0])
+    assert 3 <= len(findings) <= 6
+    for sentence in findings[:3]:  # poverty, placement, cost: each with its interval
+        assert "95% CI" in sentence
+
+
+def test_findings_say_plainly_when_nothing_differs(sweep_dir: Path, tmp_path: Path) -> None:
+    same = synthetic_sweep(sweep_dir, tmp_path / "same", MIXES, spread=0.0)
+    out, _ = build(same, tmp_path / "same.html")
+    text = _section(out.read_text(), "overview")
+    findings = text.split('id="findings">')[1]
+    assert findings.count("no configuration differs detectably from the baseline") == 3
+    assert "none can be called more efficient" in findings
+
+
+def test_money_per_person_of_working_age_and_share_of_gdp(sweep_dir: Path, tmp_path: Path) -> None:
+    sweep = synthetic_sweep(sweep_dir, tmp_path / "gdp", BUDGETS)
+    summary = pd.read_parquet(sweep / "summary.parquet")
+    summary["gdp_per_month"] = summary["spend_total"] * 40.0  # spending is 2.5% of GDP
+    summary.to_parquet(sweep / "summary.parquet")
+    results = load(sweep)
+    base = summary[summary["configuration"] == results.baseline]
+    per_person = (base["spend_total"].mean()) / base["population_working_age"].mean()
+    out, _ = build(sweep, tmp_path / "gdp.html")
+    html = out.read_text()
+    overview = _section(html, "overview")
+    assert f"{per_person:,.2f} per person of working age, or 2.50% of GDP" in overview
+    key = _section(html, "cost").split('id="cost-key"')[1]
+    assert key.count("<td>2.50%</td>") == 10  # every configuration's share of GDP
+
+
+def test_calibration_shows_rates_as_percentages(sweep_dir: Path, tmp_path: Path) -> None:
+    out, _ = build(sweep_dir, tmp_path / "sweep.html")
+    text = _section(out.read_text(), "provenance")
+    # targets/mid_income: unemployment 8% +- 2 points (0.08 +- 0.02 in summary.json)
+    assert "<td>Unemployment rate</td><td>8.0%</td>" in text
+    assert "<td>± 2.0 pp</td>" in text
+    assert "<td>0.08</td>" not in text
