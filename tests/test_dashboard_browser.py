@@ -228,13 +228,22 @@ def test_the_layout_check_sees_clipped_and_overlapping_labels(browser, tmp_path:
 
 @pytest.mark.parametrize(
     ("name", "axes", "rows"),
-    [("mixes", MIXES, 27), ("budgets", BUDGETS, 10)],
+    [
+        ("mixes", MIXES, 27),
+        ("budgets", BUDGETS, 10),
+        (
+            "mixes-by-duration",
+            {**MIXES, "policy.unemployment_insurance.max_duration_months": ["6", "12", "24"]},
+            81,
+        ),
+    ],
 )
-def test_layouts_hold_for_27_mixes_and_10_budgets(
+def test_layouts_hold_for_10_27_and_81_configurations(
     browser, base: Path, tmp_path: Path, name: str, axes: dict, rows: int
 ) -> None:
     """Issue 13: with 10 or 27 configurations no label is cut off, no title runs into
-    another and no category axis is squeezed; swept numbers read in numeric order."""
+    another and no category axis is squeezed; swept numbers read in numeric order; 81
+    configurations (27 mixes x 3 durations) still fit."""
     sweep = synthetic_sweep(shared_sweep(base), tmp_path / name, axes)
     out, _ = build(sweep, tmp_path / f"{name}.html")
     page = Page(browser, out)
@@ -254,7 +263,7 @@ def test_layouts_hold_for_27_mixes_and_10_budgets(
     if name == "budgets":
         values = [float(t.split(": ")[1].split(" ")[0].replace(",", "")) for t in ticks]
         assert values == sorted(float(v) for v in BUDGETS[next(iter(BUDGETS))])
-    else:
+    elif name == "mixes":
         assert ticks[0] == "E coord · D coord · F coord (baseline)"  # the baseline first
         assert len(set(ticks)) == rows and all("=" not in t for t in ticks)
         assert "E int · D int · F int" in ticks

@@ -14,8 +14,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from sim import glossary
+
 from ..load import Results
-from ..style import STATE_COLOURS, STATES, esc, plot_text
+from ..style import STATE_COLOURS, STATES, esc
 from . import Chart, View
 from .common import hover_names, labels, style
 
@@ -121,7 +123,7 @@ def _sankey(results: Results, flows: pd.DataFrame, period: int) -> tuple[Chart, 
                 "sankey-config",
                 "Configuration",
                 [
-                    (str(i), f"{c} (baseline)" if c == results.baseline else c)
+                    (str(i), glossary.configuration(c) + (" (baseline)" * (c == results.baseline)))
                     for i, c in enumerate(configs)
                 ],
                 "0",
@@ -151,7 +153,7 @@ def _sankey(results: Results, flows: pd.DataFrame, period: int) -> tuple[Chart, 
         (f["configuration"] == configs[0]) & (f["period"] >= first) & (f["period"] <= periods[-1])
     ]
     fig = go.Figure(_sankey_trace(initial, states))
-    label = plot_text(configs[0]) if len(configs) > 1 else "this run"
+    label = names[configs[0]] if len(configs) > 1 else "this run"
     style(
         fig,
         f"Moves between states, {window(first).split('-')[0]}-{(periods[-1] + 1) * period - 1}"
