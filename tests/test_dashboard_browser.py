@@ -34,9 +34,9 @@ SECTIONS += ("distribution", "provenance")
 VIEWPORT = 1300
 # Every text of every chart, as Plotly drew it: titles (figure, subplot and axis titles,
 # annotations) and tick labels (with their axis), boxed relative to the chart's <div>.
-TEXT_BOXES = r"""() => {
+TEXT_BOXES = r"""(root) => {
   const out = [];
-  document.querySelectorAll('.plot').forEach(div => {
+  document.querySelectorAll(root).forEach(div => {
     const d = div.getBoundingClientRect();
     div.querySelectorAll('text').forEach(t => {
       const r = t.getBoundingClientRect();
@@ -49,7 +49,8 @@ TEXT_BOXES = r"""() => {
       } else if (/^[xy]\d*tick$/.test(parent)) { kind = 'tick'; }
       if (!kind) { return; }
       const sub = t.closest('g.subplot');
-      out.push({fig: div.id, kind: kind, axis: (sub ? sub.getAttribute('class') : '') + parent,
+      out.push({fig: div.id || root, kind: kind,
+                axis: (sub ? sub.getAttribute('class') : '') + parent,
                 text: t.textContent.slice(0, 50), left: r.left - d.left, top: r.top - d.top,
                 right: r.right - d.left, bottom: r.bottom - d.top,
                 width: d.width, height: d.height});
@@ -66,11 +67,12 @@ def _overlap(a: dict, b: dict, tol: float = 1.0) -> bool:
     return dx > tol and dy > tol
 
 
-def layout_problems(page) -> list[str]:
+def layout_problems(page, root: str = ".plot") -> list[str]:
     """What a reader would see as broken: a label cut off at its chart's edge, two titles
     on top of each other, a title over tick labels, or tick labels of one axis overlapping
-    (a squeezed category axis); and a page wider than the window."""
-    boxes = page.evaluate(TEXT_BOXES)
+    (a squeezed category axis); and a page wider than the window. ``root`` selects the
+    charts: the page's plot <div>s, or ``svg.main-svg`` for an exported SVG file."""
+    boxes = page.evaluate(TEXT_BOXES, root)
     problems = []
     for b in boxes:
         if (
@@ -335,3 +337,26 @@ def test_export_png_and_svg_through_kaleido(chromium: str, base: Path, tmp_path:
         else:
             assert b"<svg" in data[:2000]
     assert shutil.which("chromium") or os.environ.get("BROWSER_PATH")
+
+
+def test_exported_figures_are_not_clipped(
+    chromium: str, browser, base: Path, tmp_path: Path
+) -> None:
+    """Issue 13: the demo clipped "gime=cooperation" in --export-png too. The exported SVG
+    of each crowded chart of a 27-configuration sweep (the PNG is the same drawing) is
+    opened in the browser and given the page's layout check."""
+    if not REQUIRE:
+        pytest.importorskip("kaleido")
+    sweep = synthetic_sweep(shared_sweep(base), tmp_path / "mixes", MIXES)
+    _, views = build(sweep, tmp_path / "mixes.html")
+    crowded = ("headline", "dimension-effects", "stocks", "cost-effectiveness", "calibration")
+    charts = [c for v in views for c in v.charts if c.id in crowded]
+    assert len(charts) == len(crowded)
+    files = export(charts, tmp_path / "svg", formats=("svg",))
+    page = browser.new_page(viewport={"width": VIEWPORT, "height": 900})
+    for f in files:
+        page.goto(f.resolve().as_uri())
+        assert len(page.evaluate(TEXT_BOXES, "svg.main-svg")) > 10, f"no labels found in {f}"
+        problems = [p for p in layout_problems(page, "svg.main-svg") if "page is" not in p]
+        assert problems == [], (f.name, problems)
+    page.close()
