@@ -291,6 +291,29 @@ def test_sweep_dashboard_in_browser(browser, base: Path, tmp_path: Path) -> None
         "() => document.getElementById('fig-survival').data.filter(t => t.visible === true).length"
     )
     assert visible == 3
+    # The stocks' slider: a frame carries only bar lengths, and keeps names and hover.
+    bars = (
+        "() => { const d = document.getElementById('fig-stocks')._fullData[0];"
+        " return [Array.from(d.x), d.customdata.length, d.orientation, d.name]; }"
+    )
+    first = page.page.evaluate(bars)
+    last = page.page.evaluate(
+        "() => { const f = document.getElementById('fig-stocks')._transitionData._frames;"
+        " return f[f.length - 1].name; }"
+    )
+    page.page.evaluate(
+        "(n) => Plotly.animate('fig-stocks', [n], {mode: 'immediate',"
+        " frame: {duration: 0, redraw: true}, transition: {duration: 0}})",
+        last,
+    )
+    page.page.wait_for_function(
+        "(x0) => Array.from(document.getElementById('fig-stocks')._fullData[0].x)"
+        ".some((v, i) => v !== x0[i])",
+        arg=first[0],
+    )
+    moved = page.page.evaluate(bars)
+    assert moved[1:] == first[1:] == [3, "h", "formal"]
+    assert page.errors == []
 
 
 def test_script_names_show_as_text(browser, base: Path, tmp_path: Path) -> None:
