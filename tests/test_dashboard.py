@@ -409,6 +409,12 @@ def test_findings_say_plainly_when_nothing_differs(sweep_dir: Path, tmp_path: Pa
     findings = text.split('id="findings">')[1]
     assert findings.count("no configuration differs detectably from the baseline") == 3
     assert "none can be called more efficient" in findings
+    # One seed per configuration: no interval, and the findings say so rather than
+    # claiming that every interval contains zero.
+    single = synthetic_sweep(sweep_dir, tmp_path / "single", BUDGETS, seeds=1)
+    out, _ = build(single, tmp_path / "single.html")
+    findings = _section(out.read_text(), "overview").split('id="findings">')[1]
+    assert findings.count("with one seed per configuration there is no interval") == 3
 
 
 def test_money_per_person_of_working_age_and_share_of_gdp(sweep_dir: Path, tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def number(value: float, outcome: Outcome, sign: bool = False) -> str:
     """A value in display units with its unit: ``22.41%``, ``+0.30 pp``, ``1,234``."""
     if not finite(value):
         return "n/a"
-    d = outcome.decimals if outcome.is_rate or not outcome.is_money else 0
+    d = 0 if outcome.is_money else outcome.decimals
     text = f"{value:{'+' if sign else ''},.{d}f}"
     if outcome.is_rate:
         return f"{text} pp" if sign else f"{text}%"
@@ -164,6 +164,12 @@ def _outcome_finding(results: Results, outcome: Outcome) -> str:
         [detectable(float(r.diff_ci_low), float(r.diff_ci_high)) for r in others.itertuples()]
     ]
     label = outcome.label
+    if not any(finite(v) for v in others["diff_ci_low"]):
+        return (
+            f"{label}: with one seed per configuration there is no interval, so no "
+            f"difference from the baseline ({number(level, outcome)}) can be called "
+            "detectable; run more replicates (run.replicate=range(5))."
+        )
     if found.empty:
         biggest = others.loc[others["diff_mean"].abs().idxmax()]
         return (
