@@ -177,7 +177,12 @@ def _dimension_effects(results: Results) -> Chart | None:
                 col=c,
             )
             fig.add_vline(x=0, line={"color": "#444", "width": 1, "dash": "dot"}, row=r, col=c)
-            fig.update_xaxes(title_text=f"vs {plot_text(glossary.value_text(ref))}", row=r, col=c)
+            fig.update_xaxes(
+                title_text=f"difference vs {plot_text(glossary.value_text(ref))} "
+                f"({outcome.diff_unit})",
+                row=r,
+                col=c,
+            )
         values = sort_values(runs[dim].astype(str).unique())
         order = [plot_text(glossary.value_text(v)) for v in values]
         fig.update_yaxes(categoryorder="array", categoryarray=order, row=r)
