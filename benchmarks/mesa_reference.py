@@ -55,6 +55,13 @@ COLUMNS = ("month", *(f"n_{s}" for s in STATE_NAMES), "n_workers", "n_labour_for
 #: runs with these overrides, and so does the engine when the two are compared
 REFERENCE_OVERRIDES = (
     "economy.labour_demand.mode=fixed_tightness",
+    # claiming: every entitled person claims at once (the reference has no claim frictions),
+    # and a floating relative line (the anchored line is tested in tests/test_claiming.py)
+    "policy.unemployment_insurance.takeup=1.0",
+    "regime.mechanisms.eligibility.cooperation.self_claim=1.0",
+    "regime.mechanisms.eligibility.cooperation.informed_digital=1.0",
+    "regime.mechanisms.eligibility.cooperation.informed_other=1.0",
+    "policy.poverty.line=relative",
     "policy.case_management.enabled=false",
     "policy.displacement.early_retirement=0.0",
     "policy.displacement.severance_months_per_year=0.0",
@@ -323,6 +330,7 @@ class ObjectLabourMarket(mesa.Model):
         self.hh_equivalence = hh.equivalence.tolist()
         self.hh_persons = hh.persons.tolist()
         self.hh_takeup = hh.takeup_draw.tolist()
+        self.last_line = None  # the guarantee is a share of last month's poverty line
 
         cols = {name: getattr(w, name).tolist() for name in ATTRIBUTES}
         cols["reason"] = w.inactive_reason.tolist()
@@ -485,25 +493,25 @@ class ObjectLabourMarket(mesa.Model):
         for a in self.workers:
             income[a.household] += a.income()
         sa = pol.social_assistance
+        persons, pov = self.hh_persons, pol.poverty
+        if self.last_line is None:  # month 0: the relative line of incomes before assistance
+            pre = [y / e for y, e in zip(income, self.hh_equivalence, strict=True)]
+            self.last_line = pov.relative_share * _lower_median(pre, persons)
+        guarantee = sa.guarantee_share * self.last_line
         eq = []
         for h, y in enumerate(income):
-            gap = sa.guaranteed_income * self.hh_equivalence[h] - y
+            gap = guarantee * self.hh_equivalence[h] - y
             if sa.enabled and gap > 0 and self.hh_takeup[h] < sa.takeup:
                 y += gap
             eq.append(y / self.hh_equivalence[h])
-        persons, pov = self.hh_persons, pol.poverty
         total = sum(persons)
-        if pov.line == "relative":  # lower person-weighted median of equivalised income
-            cum, median = 0.0, 0.0
-            for y, h in sorted(zip(eq, range(len(eq)), strict=True)):
-                cum += persons[h]
-                if cum >= 0.5 * total:
-                    median = y
-                    break
-            line = pov.relative_share * median
+        if pov.line == "relative":
+            line = pov.relative_share * _lower_median(eq, persons)
         else:
             line = pov.absolute_line
-        poor = sum(p for y, p in zip(eq, persons, strict=True) if y < line)
+        self.last_line = line
+        # topped up to the line is not poor (the engine's rounding tolerance)
+        poor = sum(p for y, p in zip(eq, persons, strict=True) if y < line * (1 - 1e-9))
         self.record = {"poverty_line": line, "poverty_headcount": _share(poor, total)}
 
     def finish_month(self, n_applicants: int, n_vacancies: int, placements: int) -> None:
@@ -548,3 +556,13 @@ class ObjectLabourMarket(mesa.Model):
 
 def _share(num: float, den: float) -> float:
     return num / den if den > 0 else 0.0
+
+
+def _lower_median(values: list[float], weights: list[float]) -> float:
+    """Lower weighted median (the engine's ``weighted_median``)."""
+    total, cum = sum(weights), 0.0
+    for y, h in sorted(zip(values, range(len(values)), strict=True)):
+        cum += weights[h]
+        if cum >= 0.5 * total:
+            return y
+    return 0.0

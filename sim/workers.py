@@ -50,6 +50,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("wage", np.float32, "monthly gross wage of the current or most recent job"),
     Column("ui_left", np.int16, "months of unemployment-insurance entitlement left"),
     Column("ui_amount", np.float32, "monthly unemployment-insurance benefit while entitled"),
+    Column(
+        "ui_pending",
+        np.int16,
+        "months of an unemployment-insurance entitlement not claimed yet (they run down)",
+    ),
     Column("programme", np.int8, "index of the programme the worker is in, -1 none"),
     Column("programme_left", np.int8, "months left in the current programme"),
     Column("referral_prog", np.int8, "programme of a pending referral or waiting list, -1 none"),
