@@ -62,6 +62,10 @@ REFERENCE_OVERRIDES = (
     "regime.mechanisms.eligibility.cooperation.informed_digital=1.0",
     "regime.mechanisms.eligibility.cooperation.informed_other=1.0",
     "policy.poverty.line=relative",
+    # repeated participation is allowed (the reference has no once-per-spell rule or cooldown;
+    # those are tested in tests/test_programme_rules.py)
+    "policy.participation.once_per_spell=false",
+    "policy.participation.cooldown_months=0",
     "policy.case_management.enabled=false",
     "policy.displacement.early_retirement=0.0",
     "policy.displacement.severance_months_per_year=0.0",
@@ -227,7 +231,7 @@ class WorkerAgent(mesa.Agent):
         # competing entry risks through one draw: care, then disability, then discouragement
         p_care = p.care_entry if self.carer else 0.0
         p_dis = p_care + (0.0 if self.disabled else p.disability_onset)
-        long_spell = self.state == UNEMPLOYED and self.spell >= p.discouraged_after
+        long_spell = self.state == UNEMPLOYED and self.idle >= p.discouraged_after
         p_disc = p_dis + (p.discouraged_entry if long_spell else 0.0)
         if u < p_care:
             self.reason = CARE
@@ -398,7 +402,7 @@ class ObjectLabourMarket(mesa.Model):
             for a in free:
                 if a.referral_due < 0 and a.waiting_since < 0:
                     meets = (
-                        a.spell >= t.min_spell_months
+                        a.idle >= t.min_spell_months  # the rules' clock pauses in programmes
                         and a.skill <= t.max_skill
                         and t.min_age <= a.age // 12 <= t.max_age
                     )

@@ -584,10 +584,28 @@ class PovertyConfig:
 
 
 @dataclass
+class ParticipationConfig:
+    """Programme rules from practice: how often one person may take part."""
+
+    once_per_spell: bool = flag(
+        "a person starts at most one programme per job-seeking spell (referral stops after a "
+        "start until the spell ends)"
+    )
+    cooldown_months: int = par(
+        "months after a participation ends before the person may be referred again (any "
+        "spell; 0 = none)",
+        lo=0,
+        hi=600,
+        unit="months",
+    )
+
+
+@dataclass
 class PolicyConfig:
     unemployment_insurance: UnemploymentInsuranceConfig = sub(UnemploymentInsuranceConfig)
     social_assistance: SocialAssistanceConfig = sub(SocialAssistanceConfig)
     programmes: dict[str, ProgrammeConfig] = field(default_factory=dict)
+    participation: ParticipationConfig = sub(ParticipationConfig)
     case_management: CaseManagementConfig = sub(CaseManagementConfig)
     displacement: DisplacementConfig = sub(DisplacementConfig)
     informal_coverage: InformalCoverageConfig = sub(InformalCoverageConfig)

@@ -60,6 +60,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("referral_prog", np.int8, "programme of a pending referral or waiting list, -1 none"),
     Column("last_programme", np.int8, "programme most recently completed, -1 none"),
     Column("programme_end", np.int16, "month the last programme was completed"),
+    Column(
+        "participation_end", np.int16, "month the last participation ended (any way), -1 none"
+    ),
+    Column("spell_started", np.bool_, "started a programme in the current job-seeking spell"),
+    Column(
+        "network",
+        np.float32,
+        "log hiring-weight bonus from contacts made in a completed subsidised job",
+    ),
     Column("subsidy_prog", np.int8, "programme paying a wage subsidy for this job, -1 none"),
     Column("subsidy_left", np.int8, "months of wage subsidy left"),
     Column("pension", np.float32, "monthly pension once retired"),
@@ -100,6 +109,7 @@ class Workers:
             "referral_prog",
             "subsidy_prog",
             "last_programme",
+            "participation_end",
         ):
             getattr(self, name)[:] = -1
 

@@ -253,3 +253,10 @@ class ProgrammeConfig:
         "months the wage subsidy is paid after a formal hire", lo=0, hi=60, unit="months"
     )
     start_business: float = prob("probability a completer starts own-account work", "probability")
+    network_bonus: float = par(
+        "wage subsidies: rise in log hiring weight in later job search for a person whose "
+        "subsidised job lasted the whole subsidy (contacts and a reference from the employer)",
+        lo=0.0,
+        hi=10.0,
+        unit="log points",
+    )

@@ -79,6 +79,9 @@ class Demography(Process):
         w.ui_amount[idx] = 0.0
         w.subsidy_left[idx] = 0
         w.last_programme[idx] = -1
+        w.participation_end[idx] = -1
+        w.spell_started[idx] = False
+        w.network[idx] = 0.0
         w.subsidy_prog[idx] = -1
         w.pension[idx] = 0.0
         # pending referrals, waiting-list places and programme places are closed by the

@@ -104,7 +104,7 @@ class UnemploymentInsurance(Process):
         n_paid = paid.size
         agency.tally("ui_recipients", n_paid)
         agency.tally("spend_ui", float(w.ui_amount[paid].sum(dtype=np.float64)))
-        rate = reimbursement_rate(model, w.spell[paid])
+        rate = reimbursement_rate(model, w.idle[paid])  # the rules' spell clock
         agency.tally("spend_ui_central", float((w.ui_amount[paid] * rate).sum()))
         agency.tally("spend_admin_claims", n_paid * model.cfg.policy.admin.cost_per_claim_month)
 
