@@ -60,9 +60,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("referral_prog", np.int8, "programme of a pending referral or waiting list, -1 none"),
     Column("last_programme", np.int8, "programme most recently completed, -1 none"),
     Column("programme_end", np.int16, "month the last programme was completed"),
-    Column(
-        "participation_end", np.int16, "month the last participation ended (any way), -1 none"
-    ),
+    Column("participation_end", np.int16, "month the last participation ended (any way), -1 none"),
     Column("spell_started", np.bool_, "started a programme in the current job-seeking spell"),
     Column(
         "network",

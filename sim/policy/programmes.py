@@ -169,6 +169,10 @@ class Programmes(Process):
         w.programme[idx] = NONE
         w.programme_left[idx] = 0
         w.participation_end[idx] = model.month  # the cooldown runs from here
+        # a participant who died this month: the entrant in the slot has no past
+        entrants = getattr(model, "entrants", None)
+        if entrants is not None and entrants.size:
+            w.participation_end[np.intersect1d(idx, entrants)] = -1
         if back:
             returning = idx[(w.state[idx] == State.TRAINING) | (w.state[idx] == State.PUBLIC_WORKS)]
             model.moves.move(returning, State.UNEMPLOYED)

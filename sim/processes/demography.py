@@ -20,6 +20,7 @@ class Demography(Process):
 
     def step(self, model) -> None:
         w, mv, d = model.workers, model.moves, model.cfg.population.demography
+        model.entrants = np.zeros(0, np.intp)  # slots re-initialised this month
         if not d.enabled:
             return
         u = model.uniform("demography")
@@ -57,6 +58,7 @@ class Demography(Process):
         """Re-initialise dead workers' slots as new entrants (drawn in slot order: deaths do
         not depend on policy, so two regimes with the same seed get the same entrants)."""
         model.flows["new_deaths"] += idx.size
+        model.entrants = idx
         if idx.size == 0:
             return
         w, mv = model.workers, model.moves
