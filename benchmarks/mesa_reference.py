@@ -55,6 +55,17 @@ COLUMNS = ("month", *(f"n_{s}" for s in STATE_NAMES), "n_workers", "n_labour_for
 #: runs with these overrides, and so does the engine when the two are compared
 REFERENCE_OVERRIDES = (
     "economy.labour_demand.mode=fixed_tightness",
+    # claiming: every entitled person claims at once (the reference has no claim frictions),
+    # and a floating relative line (the anchored line is tested in tests/test_claiming.py)
+    "policy.unemployment_insurance.takeup=1.0",
+    "regime.mechanisms.eligibility.cooperation.self_claim=1.0",
+    "regime.mechanisms.eligibility.cooperation.informed_digital=1.0",
+    "regime.mechanisms.eligibility.cooperation.informed_other=1.0",
+    "policy.poverty.line=relative",
+    # repeated participation is allowed (the reference has no once-per-spell rule or cooldown;
+    # those are tested in tests/test_programme_rules.py)
+    "policy.participation.once_per_spell=false",
+    "policy.participation.cooldown_months=0",
     "policy.case_management.enabled=false",
     "policy.displacement.early_retirement=0.0",
     "policy.displacement.severance_months_per_year=0.0",
@@ -220,7 +231,7 @@ class WorkerAgent(mesa.Agent):
         # competing entry risks through one draw: care, then disability, then discouragement
         p_care = p.care_entry if self.carer else 0.0
         p_dis = p_care + (0.0 if self.disabled else p.disability_onset)
-        long_spell = self.state == UNEMPLOYED and self.spell >= p.discouraged_after
+        long_spell = self.state == UNEMPLOYED and self.idle >= p.discouraged_after
         p_disc = p_dis + (p.discouraged_entry if long_spell else 0.0)
         if u < p_care:
             self.reason = CARE
@@ -323,6 +334,7 @@ class ObjectLabourMarket(mesa.Model):
         self.hh_equivalence = hh.equivalence.tolist()
         self.hh_persons = hh.persons.tolist()
         self.hh_takeup = hh.takeup_draw.tolist()
+        self.last_line = None  # the guarantee is a share of last month's poverty line
 
         cols = {name: getattr(w, name).tolist() for name in ATTRIBUTES}
         cols["reason"] = w.inactive_reason.tolist()
@@ -390,7 +402,7 @@ class ObjectLabourMarket(mesa.Model):
             for a in free:
                 if a.referral_due < 0 and a.waiting_since < 0:
                     meets = (
-                        a.spell >= t.min_spell_months
+                        a.idle >= t.min_spell_months  # the rules' clock pauses in programmes
                         and a.skill <= t.max_skill
                         and t.min_age <= a.age // 12 <= t.max_age
                     )
@@ -485,25 +497,25 @@ class ObjectLabourMarket(mesa.Model):
         for a in self.workers:
             income[a.household] += a.income()
         sa = pol.social_assistance
+        persons, pov = self.hh_persons, pol.poverty
+        if self.last_line is None:  # month 0: the relative line of incomes before assistance
+            pre = [y / e for y, e in zip(income, self.hh_equivalence, strict=True)]
+            self.last_line = pov.relative_share * _lower_median(pre, persons)
+        guarantee = sa.guarantee_share * self.last_line
         eq = []
         for h, y in enumerate(income):
-            gap = sa.guaranteed_income * self.hh_equivalence[h] - y
+            gap = guarantee * self.hh_equivalence[h] - y
             if sa.enabled and gap > 0 and self.hh_takeup[h] < sa.takeup:
                 y += gap
             eq.append(y / self.hh_equivalence[h])
-        persons, pov = self.hh_persons, pol.poverty
         total = sum(persons)
-        if pov.line == "relative":  # lower person-weighted median of equivalised income
-            cum, median = 0.0, 0.0
-            for y, h in sorted(zip(eq, range(len(eq)), strict=True)):
-                cum += persons[h]
-                if cum >= 0.5 * total:
-                    median = y
-                    break
-            line = pov.relative_share * median
+        if pov.line == "relative":
+            line = pov.relative_share * _lower_median(eq, persons)
         else:
             line = pov.absolute_line
-        poor = sum(p for y, p in zip(eq, persons, strict=True) if y < line)
+        self.last_line = line
+        # topped up to the line is not poor (the engine's rounding tolerance)
+        poor = sum(p for y, p in zip(eq, persons, strict=True) if y < line * (1 - 1e-9))
         self.record = {"poverty_line": line, "poverty_headcount": _share(poor, total)}
 
     def finish_month(self, n_applicants: int, n_vacancies: int, placements: int) -> None:
@@ -548,3 +560,13 @@ class ObjectLabourMarket(mesa.Model):
 
 def _share(num: float, den: float) -> float:
     return num / den if den > 0 else 0.0
+
+
+def _lower_median(values: list[float], weights: list[float]) -> float:
+    """Lower weighted median (the engine's ``weighted_median``)."""
+    total, cum = sum(weights), 0.0
+    for y, h in sorted(zip(values, range(len(values)), strict=True)):
+        cum += weights[h]
+        if cum >= 0.5 * total:
+            return y
+    return 0.0

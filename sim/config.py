@@ -379,15 +379,26 @@ class UnemploymentInsuranceConfig:
     floor: float = par("minimum monthly benefit", lo=0.0, unit="currency/month")
     ceiling: float = par("maximum monthly benefit", lo=0.0, unit="currency/month")
     max_duration_months: int = par("maximum benefit duration", lo=0, hi=120, unit="months")
+    takeup: float = prob(
+        "share of households whose members claim an entitlement once they are reached "
+        "(persistent per household: hassle and stigma)",
+        "share",
+    )
 
 
 @dataclass
 class SocialAssistanceConfig:
     enabled: bool = flag("whether the instrument operates")
-    guaranteed_income: float = par(
-        "income guaranteed per equivalent adult (top-up)", lo=0.0, unit="currency/month"
+    guarantee_share: float = par(
+        "income guaranteed per equivalent adult by top-up, as a share of the poverty line",
+        lo=0.0,
+        hi=2.0,
+        unit="share of the line",
     )
-    takeup: float = prob("probability an eligible household claims", "probability")
+    takeup: float = prob(
+        "share of eligible households that claim once reached (persistent per household)",
+        "share",
+    )
 
 
 @dataclass
@@ -563,7 +574,7 @@ class AdminConfig:
 
 @dataclass
 class PovertyConfig:
-    line: str = field(default=REQUIRED, metadata={"choices": ("relative", "absolute")})
+    line: str = field(default=REQUIRED, metadata={"choices": ("anchored", "relative", "absolute")})
     relative_share: float = prob("relative line as a share of median equivalised income", "share")
     absolute_line: float = par("absolute poverty line", lo=0.0, unit="currency/month")
     equivalence_adult: float = par(
@@ -573,10 +584,28 @@ class PovertyConfig:
 
 
 @dataclass
+class ParticipationConfig:
+    """Programme rules from practice: how often one person may take part."""
+
+    once_per_spell: bool = flag(
+        "a person starts at most one programme per job-seeking spell (referral stops after a "
+        "start until the spell ends)"
+    )
+    cooldown_months: int = par(
+        "months after a participation ends before the person may be referred again (any "
+        "spell; 0 = none)",
+        lo=0,
+        hi=600,
+        unit="months",
+    )
+
+
+@dataclass
 class PolicyConfig:
     unemployment_insurance: UnemploymentInsuranceConfig = sub(UnemploymentInsuranceConfig)
     social_assistance: SocialAssistanceConfig = sub(SocialAssistanceConfig)
     programmes: dict[str, ProgrammeConfig] = field(default_factory=dict)
+    participation: ParticipationConfig = sub(ParticipationConfig)
     case_management: CaseManagementConfig = sub(CaseManagementConfig)
     displacement: DisplacementConfig = sub(DisplacementConfig)
     informal_coverage: InformalCoverageConfig = sub(InformalCoverageConfig)

@@ -13,14 +13,24 @@ from .states import household_type
 
 
 class Households:
-    __slots__ = ("adults", "children", "equivalence", "kind", "n", "persons", "takeup_draw")
+    __slots__ = (
+        "adults",
+        "children",
+        "claiming",
+        "equivalence",
+        "kind",
+        "n",
+        "persons",
+        "takeup_draw",
+    )
 
     def __init__(self, adults: np.ndarray, children: np.ndarray, takeup_draw: np.ndarray) -> None:
         self.n = adults.size
         self.adults = adults.astype(np.int16)
         self.children = children.astype(np.int16)
         self.persons = (self.adults + self.children).astype(np.float64)
-        self.takeup_draw = takeup_draw.astype(np.float32)
+        self.takeup_draw = takeup_draw.astype(np.float32)  # persistent: hassle and stigma
+        self.claiming = np.zeros(self.n, dtype=np.bool_)  # social assistance claimed
         self.equivalence = np.ones(self.n)
         self.kind = household_type(self.adults, self.children)  # fixed: slots stay for life
 

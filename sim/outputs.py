@@ -154,6 +154,15 @@ TIMESERIES: dict[str, str] = {
     "new_ui_claims": "new unemployment-insurance entitlements",
     "n_ui_recipients": "job seekers paid unemployment insurance this month",
     "n_sa_households": "households paid social assistance this month",
+    "n_ui_entitled": "job seekers with an unemployment-insurance entitlement, claimed or not",
+    "n_ui_claiming": "job seekers who claim their unemployment-insurance entitlement",
+    "new_ui_takeups": "entitled job seekers who started to claim UI this month",
+    "ui_takeup_rate": "job seekers claiming UI / job seekers entitled to it",
+    "n_sa_eligible_households": "households below the social-assistance guarantee",
+    "new_sa_takeups": "eligible households that started to claim social assistance this month",
+    "sa_takeup_rate": "households paid social assistance / households eligible for it",
+    "ui_coverage_unemployed": "unemployed receiving an unemployment benefit, contributory or "
+    "not / unemployed (the ILO's definition)",
     "unemployment_rate": "unemployed / labour force",
     "informality_rate": "informal / employed",
     "employment_rate": "employed / population aged 15-64",
@@ -311,6 +320,8 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     )
     r["n_ui_recipients"] = int(agency.month["ui_recipients"])
     r["n_sa_households"] = int(agency.month["sa_households"])
+    r["ui_takeup_rate"] = _share(f.get("n_ui_claiming", 0), f.get("n_ui_entitled", 0))
+    r["sa_takeup_rate"] = _share(r["n_sa_households"], f.get("n_sa_eligible_households", 0))
     r["spend_ui"] = agency.month["spend_ui"]
     r["spend_sa"] = agency.month["spend_sa"]
     r["spend_benefits"] = r["spend_ui"] + r["spend_sa"]
@@ -453,6 +464,9 @@ RATE_KEYS = (
     "ltu_share",
     "job_finding_rate",
     "benefit_coverage_unemployed",
+    "ui_coverage_unemployed",
+    "ui_takeup_rate",
+    "sa_takeup_rate",
     "income_support_coverage",
     "income_support_coverage_poor",
 )

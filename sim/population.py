@@ -155,6 +155,7 @@ def build(cfg: Config, streams: Streams) -> tuple[Workers, Households, dict]:
     unemployed = state == State.UNEMPLOYED
     w.spell[unemployed] = rng.geometric(0.25, unemployed.sum()).clip(max=60)
     w.months_in_state[unemployed] = w.spell[unemployed]
+    w.idle[unemployed] = w.spell[unemployed]  # nobody is in a programme at the start
     pen = cfg.policy.pension
     contributory = retired & (rng.random(n) >= pop.initial_informality)
     w.pension[:] = np.where(contributory, pen.replacement_rate * w.wage, pen.social_pension)

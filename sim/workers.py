@@ -50,11 +50,23 @@ COLUMNS: tuple[Column, ...] = (
     Column("wage", np.float32, "monthly gross wage of the current or most recent job"),
     Column("ui_left", np.int16, "months of unemployment-insurance entitlement left"),
     Column("ui_amount", np.float32, "monthly unemployment-insurance benefit while entitled"),
+    Column(
+        "ui_pending",
+        np.int16,
+        "months of an unemployment-insurance entitlement not claimed yet (they run down)",
+    ),
     Column("programme", np.int8, "index of the programme the worker is in, -1 none"),
     Column("programme_left", np.int8, "months left in the current programme"),
     Column("referral_prog", np.int8, "programme of a pending referral or waiting list, -1 none"),
     Column("last_programme", np.int8, "programme most recently completed, -1 none"),
     Column("programme_end", np.int16, "month the last programme was completed"),
+    Column("participation_end", np.int16, "month the last participation ended (any way), -1 none"),
+    Column("spell_started", np.bool_, "started a programme in the current job-seeking spell"),
+    Column(
+        "network",
+        np.float32,
+        "log hiring-weight bonus from contacts made in a completed subsidised job",
+    ),
     Column("subsidy_prog", np.int8, "programme paying a wage subsidy for this job, -1 none"),
     Column("subsidy_left", np.int8, "months of wage subsidy left"),
     Column("pension", np.float32, "monthly pension once retired"),
@@ -95,6 +107,7 @@ class Workers:
             "referral_prog",
             "subsidy_prog",
             "last_programme",
+            "participation_end",
         ):
             getattr(self, name)[:] = -1
 

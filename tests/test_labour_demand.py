@@ -220,25 +220,46 @@ def test_frozen_population_has_no_exits():
     assert ts.n_retired.nunique() == 1
 
 
+STATIONARITY_SEEDS = (20261122, 7, 8, 9, 10, 11)
+
+
 def test_outcomes_are_stationary_after_burn_in():
     """The default run's headline rates have no trend over the averaging window (months
-    360-540): the fitted linear trend over the window is within 4 standard errors of 0, the
-    standard error from 12 batch means of 15 months (batches longer than the rates'
-    autocorrelation time). This is what the 240-month burn-in is for: from the initial
-    population the formal/informal mix settles over about 20 years."""
-    cfg = load_config("population.size=50000")
-    model = LabourMarket(cfg)
-    model.run()
-    post = _post(model.timeseries(), cfg.run.burn_in)
-    t = post.month.to_numpy(dtype=float)
-    for col in ("unemployment_rate", "informality_rate", "employment_rate", "vacancy_rate"):
-        y = post[col].to_numpy()
-        batches = y[: len(y) // 15 * 15].reshape(-1, 15).mean(axis=1)
-        tb = t[: len(y) // 15 * 15].reshape(-1, 15).mean(axis=1)
-        slope, intercept = np.polyfit(tb, batches, 1)
-        resid = batches - (slope * tb + intercept)
-        se = np.sqrt(resid.var(ddof=2) / ((tb - tb.mean()) ** 2).sum())
-        assert abs(slope) < 4 * se, (col, slope, se)
+    360-540). For each of 6 seeds the linear trend over the window is fitted; the mean
+    trend across seeds must be within 4 standard errors of 0, the standard error from the
+    spread of the per-seed trends (t with 5 degrees of freedom: |t| > 4 has probability
+    ~1% per rate when there is no trend).
+
+    Why across seeds: one run's rates wander slowly (the formal/informal mix, household
+    claims of assistance), so a single run's trend has a standard error that batch means
+    of a few months understate: with the same code, seed 7 alone shows an informality
+    "trend" of 7 batch standard errors and seed 8 one of the opposite sign. Seeds are
+    independent, so their spread is an honest error. This is what the 360-month burn-in is
+    for: from the initial population the formal/informal mix settles over about 25 years.
+    At 20,000 people each run takes a few seconds."""
+    cols = ("unemployment_rate", "informality_rate", "employment_rate", "vacancy_rate")
+    window = {c: [] for c in cols}
+    settling = []
+    for seed in STATIONARITY_SEEDS:
+        cfg = load_config("population.size=20000", f"seed={seed}")
+        model = LabourMarket(cfg)
+        model.run()
+        ts = model.timeseries()
+        post = _post(ts, cfg.run.burn_in)
+        for c in cols:
+            window[c].append(np.polyfit(post.month, post[c], 1)[0])
+        early = ts[(ts.month >= cfg.run.burn_in // 2) & (ts.month < cfg.run.burn_in)]
+        settling.append(np.polyfit(early.month, early.informality_rate, 1)[0])
+
+    def t_stat(s: list[float]) -> float:
+        s = np.asarray(s)
+        return s.mean() / (s.std(ddof=1) / np.sqrt(s.size))
+
+    for c in cols:
+        assert abs(t_stat(window[c])) < 4, (c, window[c])
+    # the check can fail: the same statistic detects the informality rate still settling
+    # in the second half of the burn-in
+    assert abs(t_stat(settling)) > 4, settling
 
 
 @pytest.mark.slow

@@ -62,6 +62,7 @@ def test_automatic_enrolment_reaches_every_eligible_claimant():
         model.moves.begin()  # criteria are read from the start-of-month state, as the model does
         claimant = (w.ui_left > 0) | model.sa_claimant_households[w.household]
         idle = (w.referral_prog == -1) & (w.programme == -1)
+        idle &= Referrals._may_take_part(model)  # once per spell, cooldown
         pool = np.flatnonzero((w.state == State.UNEMPLOYED) & idle & claimant)
         meets = np.zeros(pool.size, dtype=bool)
         for k in unemployed_programmes:
@@ -184,7 +185,11 @@ def test_separate_monthly_budget_bounds_programme_spending():
 
 def test_pooled_budget_funds_programmes_from_benefit_savings():
     # an envelope above both worlds' benefit bills, so the money left always depends on them
-    common = ("regime.financing=integration", "regime.mechanisms.financing.pooled_budget=20000")
+    common = (
+        "regime.financing=integration",
+        "regime.mechanisms.financing.pooled_envelope=fixed",
+        "regime.mechanisms.financing.pooled_budget=60000",
+    )
     low, _ = _run(*common, "policy.unemployment_insurance.replacement_rate=0.3")
     high, _ = _run(*common, "policy.unemployment_insurance.replacement_rate=0.8")
     months = low.month >= 2
@@ -253,3 +258,21 @@ def test_danish_rule_leaves_part_of_benefit_costs_to_the_local_service():
     share = on.spend_ui_local[post].sum() / on.spend_ui[post].sum()
     assert 0.2 < share < 0.6  # 20-60% left locally with rates of 80/40/20%
     _queue_identity(on)  # reordering the waiting list keeps its accounting
+
+
+def test_matched_pooled_envelope_holds_the_same_money_as_separate_budgets():
+    """With ``pooled_envelope: matched`` integration's money for programmes is the ALMP
+    budget plus the budgeted benefit bill minus last month's bill: over years it averages
+    the separate ALMP budget (deviations of benefits from their budgeted bill average out),
+    while each month it moves against the benefit bill. The mean of the deviation from the
+    ALMP budget must be within 4 standard errors (batch means of 12 months) of 0."""
+    ts, m = _run("regime.financing=integration", size=8000, months=240)
+    budget = m.cfg.regime.mechanisms.financing.almp_budget * m.workers.n / 1000.0
+    dev = (ts.almp_money[24:] - budget).to_numpy()
+    batches = dev[: len(dev) // 12 * 12].reshape(-1, 12).mean(axis=1)
+    se = batches.std(ddof=1) / np.sqrt(batches.size)
+    assert abs(dev.mean()) < 4 * se, (dev.mean(), se, budget)
+    assert dev.std() > 0.05 * budget  # it does move with the benefit bill
+    bills = ts.spend_benefits.to_numpy()
+    # a month of higher benefits than the month before leaves less for programmes
+    assert np.corrcoef(np.diff(bills[24:-1]), np.diff(ts.almp_money.to_numpy()[25:]))[0, 1] < -0.5

@@ -66,7 +66,7 @@ def _run(*overrides, size=1500, months=30):
     [
         ("economy.labour_demand.posting_scale=0.0",),  # no vacancies at all
         ("economy.demand_index=0.0",),
-        ("policy=no_benefits", "policy.social_assistance.guaranteed_income=0.0"),
+        ("policy=no_benefits", "policy.social_assistance.guarantee_share=0.0"),
         (
             "population.initial_informality=1.0",
             "economy.formality.formalisation=0.0",

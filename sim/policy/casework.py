@@ -156,7 +156,7 @@ class CaseManagement(Process):
         w, cm = model.workers, model.cfg.policy.case_management
         if cm.profiling == "rules":
             stage = life_stage(w.age[idx])
-            at_risk = (stage == 0) | (stage == 2) | (w.spell[idx] >= cm.rules_spell_months)
+            at_risk = (stage == 0) | (stage == 2) | (w.idle[idx] >= cm.rules_spell_months)
             return at_risk.astype(np.float32)
         noise = cm.statistical_noise if cm.profiling == "statistical" else cm.caseworker_noise
         rng = model.streams.generator("casework.profiling", model.month)

@@ -5,7 +5,9 @@ smallest of the people waiting, its free seats and what the money pays for; prog
 draw on the money in order of priority:
 
 * integration: one pooled budget for benefits and programmes; programmes get what last
-  month's benefits left of the pooled envelope (savings on benefits fund programmes);
+  month's benefits left of the pooled envelope (savings on benefits fund programmes). By
+  default the envelope is matched: the ALMP budget plus the benefit bill budgeted for the
+  year (last year's mean), so pooling changes how money moves, not how much there is;
 * coordination: a separate ALMP budget, re-aligned at policy level every
   ``realign_months`` by adding ``realign_to_demand`` of the unmet demand (people left
   waiting, costed at the average participant) of the period just ended;
@@ -31,6 +33,8 @@ class Financing:
         self.budget: float | None = None  # coordination: the current monthly ALMP budget
         self.unmet_sum, self.unmet_months = 0.0, 0
         self.money_left = 0.0
+        self.benefit_bills: list[float] = []  # integration, matched: benefit bills so far
+        self.benefit_base: float | None = None  # the benefit bill budgeted for the year
 
     def begin_month(self, model, participants: np.ndarray) -> None:
         """Set this month's money; ``participants`` per programme (running costs)."""
@@ -75,8 +79,7 @@ class Financing:
 
     def _monthly(self, model, per_1000, f, unit, participants) -> float:
         if model.cfg.regime.financing == "integration":
-            envelope = f.pooled_budget * per_1000
-            return max(envelope - model.last_spend_benefits, 0.0)
+            return max(self._envelope(model, per_1000, f) - model.last_spend_benefits, 0.0)
         base, month = f.almp_budget * per_1000, model.month
         if self.budget is None:
             self.budget = base
@@ -86,6 +89,26 @@ class Financing:
             self.budget = base + f.realign_to_demand * unmet * mean_unit
             self.unmet_sum, self.unmet_months = 0.0, 0
         return self.budget
+
+    def _envelope(self, model, per_1000: float, f) -> float:
+        """The pooled envelope this month. ``matched``: the ALMP budget plus the benefit
+        bill budgeted for the year, which is last budget year's mean (the mean so far in the
+        first year). So pooling holds the same money as separate budgets in expectation:
+        what benefits spend below the budgeted bill funds programmes, and what they spend
+        above it is taken from them."""
+        if f.pooled_envelope == "fixed":
+            return f.pooled_budget * per_1000
+        month = model.month
+        if month > 0:
+            self.benefit_bills.append(model.last_spend_benefits)
+        year = f.realign_months
+        if month > 0 and month % year == 0:
+            self.benefit_base = float(np.mean(self.benefit_bills[-year:]))
+            self.benefit_bills = self.benefit_bills[-year:]
+        base = self.benefit_base
+        if base is None:  # the first budget year: the bill so far
+            base = float(np.mean(self.benefit_bills)) if self.benefit_bills else 0.0
+        return f.almp_budget * per_1000 + base
 
     def _new_year(self, month: int, year_months: int) -> None:
         if month - self.year_start >= year_months:

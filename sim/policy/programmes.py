@@ -12,6 +12,8 @@ month for everyone taking part:
   certification and digital literacy by their probabilities, the completion cash
   (a conditional transfer), and for self-employment support a chance to start own-account
   work; trainees and public-works participants return to search with their spell running;
+* a wage-subsidy job that lasts the whole subsidy leaves the worker a network
+  (``network_bonus``): contacts and a reference that raise the hiring weight in later search;
 * participants are paid ``stipend`` each month (the public-works wage, a training stipend),
   which counts as household income.
 """
@@ -45,6 +47,7 @@ FIELDS = (
     "subsidy_rate",
     "subsidy_months",
     "start_business",
+    "network_bonus",
 )
 
 
@@ -165,6 +168,11 @@ class Programmes(Process):
         model.flows[f"new_programme_{what}"] += idx.size
         w.programme[idx] = NONE
         w.programme_left[idx] = 0
+        w.participation_end[idx] = model.month  # the cooldown runs from here
+        # a participant who died this month: the entrant in the slot has no past
+        entrants = getattr(model, "entrants", None)
+        if entrants is not None and entrants.size:
+            w.participation_end[np.intersect1d(idx, entrants)] = -1
         if back:
             returning = idx[(w.state[idx] == State.TRAINING) | (w.state[idx] == State.PUBLIC_WORKS)]
             model.moves.move(returning, State.UNEMPLOYED)
@@ -182,7 +190,10 @@ class Programmes(Process):
         prog = w.subsidy_prog[paid].astype(np.intp)
         amount = t.subsidy_rate[prog] * w.wage[paid]
         w.subsidy_left[paid] -= 1
-        w.subsidy_prog[paid[w.subsidy_left[paid] == 0]] = NONE
+        # the subsidised job lasted the whole subsidy: the worker keeps the contacts (network)
+        through = paid[w.subsidy_left[paid] == 0]
+        w.network[through] = t.network_bonus[w.subsidy_prog[through].astype(np.intp)]
+        w.subsidy_prog[through] = NONE
         spend = np.bincount(prog, weights=amount, minlength=t.n)
         for k, name in enumerate(t.names):
             model.flows[f"spend_{name}"] += float(spend[k])

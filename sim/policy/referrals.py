@@ -72,7 +72,7 @@ class Referrals(Process):
             month % regime.mechanisms.eligibility.coordination.review_months
         ):
             return
-        idle = (w.referral_prog == NONE) & (w.programme == NONE)
+        idle = (w.referral_prog == NONE) & (w.programme == NONE) & self._may_take_part(model)
         delay = getattr(regime.mechanisms.delivery, regime.delivery).delay_months
         referred = np.zeros(t.n, dtype=np.int64)
         for informal, base in ((False, State.UNEMPLOYED), (True, State.INFORMAL)):
@@ -103,13 +103,29 @@ class Referrals(Process):
         model.employment_service.tally("spend_admin_referrals", n * cfg.regime.queue.referral_cost)
 
     @staticmethod
+    def _may_take_part(model) -> np.ndarray:
+        """Programme rules from practice: at most one start per spell (``once_per_spell``),
+        and no new referral within ``cooldown_months`` of the end of a participation."""
+        w, rules = model.workers, model.cfg.policy.participation
+        ok = np.ones(w.n, dtype=bool)
+        if rules.once_per_spell:
+            ok &= ~w.spell_started
+        if rules.cooldown_months > 0:
+            ended = w.participation_end >= 0
+            ok &= ~ended | (model.month - w.participation_end >= rules.cooldown_months)
+        return ok
+
+    @staticmethod
     def _criteria(model, k: int, pool: np.ndarray) -> np.ndarray:
-        """Who in ``pool`` meets programme ``k``'s eligibility criteria."""
+        """Who in ``pool`` meets programme ``k``'s eligibility criteria. The spell criterion
+        reads the rules' spell clock, which pauses while a person takes part (``idle``:
+        months of search outside programmes), so months in a programme do not qualify a
+        person for the next one."""
         w, t = model.workers, model.programme_table
         years = w.age[pool] // 12
         ok = (years >= t.min_age[k]) & (years <= t.max_age[k]) & (w.skill[pool] <= t.max_skill[k])
         if not t.informal_target[k]:
-            ok &= w.spell[pool] >= t.min_spell_months[k]
+            ok &= w.idle[pool] >= t.min_spell_months[k]
         if t.uncertified_only[k]:
             ok &= ~w.certified[pool]
         if t.claimants_only[k]:
@@ -218,6 +234,7 @@ class Referrals(Process):
             w.waiting_since[admitted] = NONE
             w.referral_prog[admitted] = NONE
             w.programme[admitted] = k
+            w.spell_started[admitted] = True
             w.programme_left[admitted] = int(t.duration_months[k])
             if t.state[k] in (State.TRAINING, State.PUBLIC_WORKS):
                 mv.move(admitted, int(t.state[k]))
@@ -243,7 +260,7 @@ class Referrals(Process):
         those whose benefits it pays most of (lowest central reimbursement), then by arrival."""
         w = model.workers
         if model.cfg.regime.mechanisms.financing.reimbursement:
-            rate = reimbursement_rate(model, w.spell[mine])
+            rate = reimbursement_rate(model, w.idle[mine])
             return np.lexsort((mine, w.waiting_since[mine], rate))
         return np.lexsort((mine, w.waiting_since[mine]))
 

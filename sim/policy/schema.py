@@ -28,6 +28,10 @@ class IntegratedEligibility:
     """Integration: qualifying for a benefit enrols you in services and programmes."""
 
     enrolment: float = prob("share of new benefit claimants enrolled automatically", "share")
+    benefit_enrolment: float = prob(
+        "monthly probability the single window enrols a person entitled to a benefit it "
+        "knows of (a job loser; a household with an open case)"
+    )
 
 
 @dataclass
@@ -55,6 +59,10 @@ class CooperativeEligibility:
     )
     informed_other: float = prob(
         "probability a job seeker without digital literacy knows of it", "probability"
+    )
+    self_claim: float = prob(
+        "monthly probability an informed person entitled to a benefit applies for it, "
+        "where no agency refers them (any degree)"
     )
 
 
@@ -104,8 +112,18 @@ class FinancingMechanisms:
         lo=0.0,
         unit="currency/month per 1,000",
     )
+    pooled_envelope: str = field(
+        default=REQUIRED,
+        metadata={
+            "doc": "integration: matched (the ALMP budget plus last budget year's benefit "
+            "bill: the same money as separate budgets, moved by benefit savings) or fixed "
+            "(pooled_budget)",
+            "choices": ("matched", "fixed"),
+        },
+    )
     pooled_budget: float = par(
-        "pooled benefits + ALMP budget per month per 1,000 people aged 15+ (integration)",
+        "pooled benefits + ALMP budget per month per 1,000 people aged 15+ (integration, "
+        "pooled_envelope: fixed)",
         lo=0.0,
         unit="currency/month per 1,000",
     )
@@ -235,3 +253,10 @@ class ProgrammeConfig:
         "months the wage subsidy is paid after a formal hire", lo=0, hi=60, unit="months"
     )
     start_business: float = prob("probability a completer starts own-account work", "probability")
+    network_bonus: float = par(
+        "wage subsidies: rise in log hiring weight in later job search for a person whose "
+        "subsidised job lasted the whole subsidy (contacts and a reference from the employer)",
+        lo=0.0,
+        hi=10.0,
+        unit="log points",
+    )

@@ -26,6 +26,7 @@ class Clock(Process):
         idle[np.flatnonzero(w.programme >= 0)] = False
         w.idle += idle
         w.idle *= seeking
+        w.spell_started &= seeking  # once per spell: the count starts again with a new spell
         w.own_account &= state == State.INFORMAL
         model.n_own_account = int(np.count_nonzero(w.own_account))
         ld = model.cfg.economy.labour_demand

@@ -20,6 +20,7 @@ class Demography(Process):
 
     def step(self, model) -> None:
         w, mv, d = model.workers, model.moves, model.cfg.population.demography
+        model.entrants = np.zeros(0, np.intp)  # slots re-initialised this month
         if not d.enabled:
             return
         u = model.uniform("demography")
@@ -57,6 +58,7 @@ class Demography(Process):
         """Re-initialise dead workers' slots as new entrants (drawn in slot order: deaths do
         not depend on policy, so two regimes with the same seed get the same entrants)."""
         model.flows["new_deaths"] += idx.size
+        model.entrants = idx
         if idx.size == 0:
             return
         w, mv = model.workers, model.moves
@@ -79,6 +81,9 @@ class Demography(Process):
         w.ui_amount[idx] = 0.0
         w.subsidy_left[idx] = 0
         w.last_programme[idx] = -1
+        w.participation_end[idx] = -1
+        w.spell_started[idx] = False
+        w.network[idx] = 0.0
         w.subsidy_prog[idx] = -1
         w.pension[idx] = 0.0
         # pending referrals, waiting-list places and programme places are closed by the

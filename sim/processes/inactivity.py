@@ -34,7 +34,7 @@ class Inactivity(Process):
         a_idx, ua = cand[act], uc[act]
         p_care = np.where(w.carer[a_idx], p.care_entry, 0.0)
         p_dis = p_care + np.where(w.disabled[a_idx], 0.0, p.disability_onset)
-        long_spell = (s0[act] == State.UNEMPLOYED) & (w.spell[a_idx] >= p.discouraged_after)
+        long_spell = (s0[act] == State.UNEMPLOYED) & (w.idle[a_idx] >= p.discouraged_after)
         p_disc = p_dis + np.where(long_spell, p.discouraged_entry, 0.0)
         care = ua < p_care
         dis = ~care & (ua < p_dis)

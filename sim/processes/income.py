@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..policy import rules
+from ..policy import claiming, rules
+from ..policy.casework import OPEN
 from ..process import Process
 from ..states import (
     FORMALITY_NAMES,
@@ -79,7 +80,8 @@ class UnemploymentInsurance(Process):
         if ui.enabled and lost.size:
             months = w.contribution_months(ui.window_months, lost)
             new = lost[rules.ui_qualifies(months, ui.min_contribution_months)]
-            w.ui_left[new] = ui.max_duration_months
+            w.ui_left[new] = 0
+            w.ui_pending[new] = ui.max_duration_months  # entitled; claimed below, or not
             w.ui_amount[new] = rules.ui_amount(
                 w.wage[new], ui.replacement_rate, ui.floor, ui.ceiling
             )
@@ -91,6 +93,7 @@ class UnemploymentInsurance(Process):
             w.ui_amount[helped] = ic.assistance
             model.flows["new_assistance_claims"] += helped.size
         seeking = (state == State.UNEMPLOYED) | (state == State.TRAINING)
+        self._claim(model, seeking)
         entitled = np.flatnonzero(seeking & (w.ui_left > 0))
         w.ui_left[entitled] -= 1  # a sanction suspends payment; the entitlement still runs
         suspended = w.sanctioned_until[entitled] > model.month
@@ -101,9 +104,32 @@ class UnemploymentInsurance(Process):
         n_paid = paid.size
         agency.tally("ui_recipients", n_paid)
         agency.tally("spend_ui", float(w.ui_amount[paid].sum(dtype=np.float64)))
-        rate = reimbursement_rate(model, w.spell[paid])
+        rate = reimbursement_rate(model, w.idle[paid])  # the rules' spell clock
         agency.tally("spend_ui_central", float((w.ui_amount[paid] * rate).sum()))
         agency.tally("spend_admin_claims", n_paid * model.cfg.policy.admin.cost_per_claim_month)
+
+    @staticmethod
+    def _claim(model, seeking: np.ndarray) -> None:
+        """Entitled job seekers who do not claim yet start to, with the regime's claim
+        probability (``sim.policy.claiming``); an unclaimed entitlement runs down all the
+        same, and ends when the person stops seeking."""
+        w, ui, hh = model.workers, model.cfg.policy.unemployment_insurance, model.households
+        w.ui_pending[~seeking] = 0
+        pending = np.flatnonzero(w.ui_pending > 0)
+        n_entitled = pending.size + int(np.count_nonzero(seeking & (w.ui_left > 0)))
+        if pending.size:
+            willing = hh.takeup_draw[w.household[pending]] < ui.takeup
+            # the contribution record tells the agencies of every job loser's entitlement
+            known = np.ones(pending.size, dtype=np.bool_)
+            p = claiming.claim_probability(model, known, w.digital[pending])
+            claims = willing & (model.uniform("claiming")[pending] < p)
+            now = pending[claims]
+            w.ui_left[now] = w.ui_pending[now]
+            w.ui_pending[now] = 0
+            w.ui_pending[pending[~claims]] -= 1
+            model.flows["new_ui_takeups"] += now.size
+        model.flows["n_ui_entitled"] += n_entitled
+        model.flows["n_ui_claiming"] += int(np.count_nonzero(seeking & (w.ui_left > 0)))
 
 
 class HouseholdIncome(Process):
@@ -145,10 +171,13 @@ class HouseholdIncome(Process):
         hh_ui[w.household[paid]] = True
         sa = pol.social_assistance
         top_up = np.zeros(hh.n)
-        if sa.enabled and sa.guaranteed_income > 0:
-            gap = rules.sa_top_up(hh_income, hh.equivalence, sa.guaranteed_income)
-            claim = (gap > 0) & (hh.takeup_draw < sa.takeup)
+        line = self._line_for_guarantee(model, hh_income, hh_ui)
+        if sa.enabled and sa.guarantee_share > 0 and line > 0:
+            gap = rules.sa_top_up(hh_income, hh.equivalence, sa.guarantee_share * line)
+            claim = self._claim(model, gap > 0, hh_ui)
             top_up = np.where(claim, gap, 0.0)
+        else:
+            hh.claiming[:] = False
         agency = model.benefit_agency
         model.sa_claimant_households = top_up > 0
         n_claims = int((top_up > 0).sum())
@@ -163,17 +192,67 @@ class HouseholdIncome(Process):
         eq_pre = np.maximum(hh_income - transfers, 0.0) / hh.equivalence
         self._poverty(model, eq_income, eq_pre, top_up > 0, hh_ui)
 
+    def setup(self, model) -> None:
+        if not hasattr(self, "line"):
+            self.line = None  # the line of the month just ended (None before month 0)
+            self.anchor = None  # the anchored line, once fixed
+            reforms = [r.month for r in model.cfg.reforms if r.month > 0]
+            # anchored at the end of burn-in, or before the first reform if that is earlier
+            self.anchor_month = min([model.cfg.run.burn_in, *reforms]) - 1
+
+    def _line_for_guarantee(self, model, hh_income, hh_ui) -> float:
+        """The line the guarantee is a share of: last month's line (this month's depends on
+        the top-ups themselves). In month 0, the relative line of incomes before assistance."""
+        if self.line is not None:
+            return self.line
+        pov, hh = model.cfg.policy.poverty, model.households
+        if pov.line == "absolute":
+            return pov.absolute_line
+        return pov.relative_share * weighted_median(hh_income / hh.equivalence, hh.persons)
+
+    def _claim(self, model, eligible: np.ndarray, hh_ui: np.ndarray) -> np.ndarray:
+        """Households paid social assistance this month: those still eligible keep their
+        claim; eligible others start one with the regime's claim probability
+        (``sim.policy.claiming``). The agencies know of a household's entitlement when a
+        member has an open case at the employment service or claims UI."""
+        w, hh = model.workers, model.households
+        keep = hh.claiming & eligible
+        new = np.flatnonzero(
+            eligible & ~hh.claiming & (hh.takeup_draw < model.cfg.policy.social_assistance.takeup)
+        )
+        if new.size:
+            case = np.bincount(w.household, weights=w.registered == OPEN, minlength=hh.n) > 0
+            digital = np.bincount(w.household, weights=w.digital, minlength=hh.n) > 0
+            known = case[new] | hh_ui[new]
+            p = claiming.claim_probability(model, known, digital[new])
+            u = model.streams.generator("claiming.households", model.month).random(new.size)
+            start = new[u < p]
+            keep[start] = True
+            model.flows["new_sa_takeups"] += start.size
+        hh.claiming = keep
+        model.flows["n_sa_eligible_households"] += int(eligible.sum())
+        return keep
+
     def _poverty(self, model, eq_income, eq_pre, sa_paid, ui_paid_hh) -> None:
         w, hh, pov = model.workers, model.households, model.cfg.policy.poverty
-        if pov.line == "relative":
-            line = pov.relative_share * weighted_median(eq_income, hh.persons)
-        else:
+        if pov.line == "absolute":
             line = pov.absolute_line
+        elif pov.line == "anchored" and self.anchor is not None:
+            line = self.anchor  # held fixed in real terms (the model's money is real)
+        else:  # relative, or anchored before the anchor is set (it floats until then)
+            line = pov.relative_share * weighted_median(eq_income, hh.persons)
+        if model.month == self.anchor_month:
+            self.anchor = line
+        self.line = line
         r = model.record
         r["poverty_line"] = line
         if line > 0:
+            # a household topped up exactly to the line is not poor: the tolerance absorbs
+            # the rounding of (income + gap) / equivalence
             short = np.maximum(1.0 - eq_income / line, 0.0)
+            short[short < 1e-9] = 0.0
             short_pre = np.maximum(1.0 - eq_pre / line, 0.0)
+            short_pre[short_pre < 1e-9] = 0.0
         else:
             short = short_pre = np.zeros(hh.n)
         poor, poor_pre = short > 0, short_pre > 0
@@ -192,6 +271,10 @@ class HouseholdIncome(Process):
         ui_now[model.ui_paid] = True
         supported = ui_now[unemployed] | sa_paid[w.household[unemployed]]
         r["benefit_coverage_unemployed"] = _share(float(supported.sum()), float(unemployed.size))
+        # the ILO's measure (SDG 1.3.1): receiving an unemployment benefit, UI or assistance
+        r["ui_coverage_unemployed"] = _share(
+            float(ui_now[unemployed].sum()), float(unemployed.size)
+        )
         hh_supported = sa_paid | ui_paid_hh
         r["income_support_coverage"] = _share(_total(hh.persons, hh_supported), persons)
         r["income_support_coverage_poor"] = _share(
@@ -226,7 +309,7 @@ def _group_poverty(r: dict, w, hh, poor: np.ndarray, eq_income: np.ndarray, line
     income = np.bincount(cell, weights=eq_workers, minlength=n_cells).reshape(shape)
     # size and poor count in one pass: code 2 * cell + poor
     cell *= 2
-    cell += eq_workers < line
+    cell += eq_workers < line * (1.0 - 1e-9)  # as ``poor``: at the line is not poor
     both = np.bincount(cell, minlength=2 * n_cells).reshape(*shape, 2)
     size, n_poor = both.sum(axis=-1), both[..., 1]
     for axis, names in enumerate((LIFE_STAGE_NAMES, SEX_NAMES, FORMALITY_NAMES)):

@@ -84,6 +84,7 @@ class Matching(Process):
         # programmes: intermediation, and wage-subsidy vouchers for formal vacancies
         t, prog = model.programme_table, w.programme[a]
         log_weight += t.bonus_of[prog] * (~t.formal_only_bonus[prog] | v_formal)
+        log_weight += w.network[a]  # contacts from a completed subsidised job
         if h.no_experience_penalty > 0:
             log_weight -= h.no_experience_penalty * (w.last_job[a] == LastJob.NONE)
         if h.certified_premium > 0:  # certification counts for formal jobs
@@ -236,6 +237,7 @@ class Matching(Process):
         w.own_account[idx] = False
         w.spell[idx] = 0
         w.idle[idx] = 0
+        w.network[idx] = 0.0  # the contacts have served: the new job is found
         w.ui_left[idx] = 0
         mv.move(idx[formal], State.FORMAL)
         mv.move(idx[~formal], State.INFORMAL)
