@@ -14,7 +14,7 @@ the model's own channels, so its effect on the untreated is an equilibrium outco
 
 Treatment belongs to worker slots: an entrant who takes a treated slot after a death is
 treated too (deaths and entrants do not depend on policy, so both worlds see the same ones),
-and so the treated stay a random 5% of the population throughout a long run.
+and so the treated stay a random share (10% by default) of the population throughout a long run.
 """
 
 from __future__ import annotations

@@ -180,6 +180,7 @@ class HouseholdIncome(Process):
             hh.claiming[:] = False
         agency = model.benefit_agency
         model.sa_claimant_households = top_up > 0
+        model.sa_top_up = top_up
         n_claims = int((top_up > 0).sum())
         agency.tally("sa_households", n_claims)
         agency.tally("spend_sa", float(top_up.sum()))
@@ -225,8 +226,11 @@ class HouseholdIncome(Process):
             digital = np.bincount(w.household, weights=w.digital, minlength=hh.n) > 0
             known = case[new] | hh_ui[new]
             p = claiming.claim_probability(model, known, digital[new])
-            u = model.streams.generator("claiming.households", model.month).random(new.size)
-            start = new[u < p]
+            # one draw per household slot, whoever claims: common random numbers hold
+            u = model.streams.generator("claiming.households", model.month).random(
+                hh.n, dtype=np.float32
+            )
+            start = new[u[new] < p]
             keep[start] = True
             model.flows["new_sa_takeups"] += start.size
         hh.claiming = keep
