@@ -33,6 +33,19 @@ def outputs_md() -> str:
         "|---|---|",
     ]
     lines += [f"| `{k}` | {v} |" for k, v in TIMESERIES.items()]
+    from .analysis.evaluate import COLUMNS as EVALUATION
+
+    lines += [
+        "",
+        "# Evaluation columns (`evaluation.parquet`, `python -m sim.evaluate`)",
+        "",
+        "One row per comparison, months after assignment, group and outcome "
+        "(docs/model.md section 12).",
+        "",
+        "| column | meaning |",
+        "|---|---|",
+    ]
+    lines += [f"| `{k}` | {v} |" for k, v in EVALUATION.items()]
     return "\n".join(lines) + "\n"
 
 

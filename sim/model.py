@@ -73,6 +73,8 @@ class LabourMarket(mesa.Model):
         self.severance = (np.zeros(0, np.intp), np.zeros(0))  # (job losers, amounts) this month
         self.voluntary = np.zeros(0, np.intp)  # informal workers contributing this month
         self.treatment: Treatment | None = None  # an experiment's employability gain
+        self.trial = None  # an in-model randomised trial (sim.trial), or None
+        self.sa_top_up = np.zeros(self.households.n)  # social assistance paid this month
         self.record: dict[str, float] = {}
         self.initial_stocks = np.bincount(self.workers.state, minlength=N_STATES)
         self._transitions: list[tuple[int, np.ndarray]] = []
@@ -95,6 +97,8 @@ class LabourMarket(mesa.Model):
         self.record = {"month": self.month, "params_version": self.params.version(self.month)}
         for process in self.processes:
             process.step(self)
+        if self.trial is not None:
+            self.trial.end_month(self)
         counts = outputs.finish_month(self)
         self.spell_log.end_month(self.month, self.workers, self.moves.state0, self.moves.spell0)
         nz = np.flatnonzero(counts)

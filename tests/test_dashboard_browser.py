@@ -383,3 +383,23 @@ def test_exported_figures_are_not_clipped(
         problems = [p for p in layout_problems(page, "svg.main-svg") if "page is" not in p]
         assert problems == [], (f.name, problems)
     page.close()
+
+
+def test_evaluation_page_in_browser(browser, tmp_path: Path) -> None:
+    """The page of ``python -m sim.evaluate`` opens offline, draws every profile, switches
+    group from its menu, and nothing on it is clipped or overlaps."""
+    from sim.analysis.evaluate import Options, evaluate
+    from sim.config import load
+
+    cfg = load("population.size=8000", "run.months=240", "run.burn_in=180")
+    evaluate(cfg, Options("job_search", horizon=36, jobs=1), tmp_path)
+    page = Page(browser, tmp_path / "evaluation.html")
+    assert page.errors == [], page.errors
+    assert page.requests == [], f"the page fetched {page.requests}"
+    charts = ("employed", "formal", "earnings", "benefit_receipt", "in_programme")
+    missing = [c for c in charts if not page.rendered(f"evaluation-{c}")]
+    assert not missing, f"charts not rendered: {missing}"
+    assert layout_problems(page.page) == []
+    shot = tmp_path / "evaluation.png"
+    page.page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 50_000

@@ -91,6 +91,9 @@ class Referrals(Process):
             again = up[flagged] / np.maximum(p_flag[flagged], 1e-12)  # uniform on [0, 1)
             pick = (cum < again * cum[-1]).sum(axis=0)
             idx, chosen = pool[flagged], progs[np.minimum(pick, progs.size - 1)]
+            if model.trial is not None:  # an evaluation's controls are not referred to it
+                go = model.trial.refer(model, idx, chosen)
+                idx, chosen = idx[go], chosen[go]
             w.referral_prog[idx] = chosen
             w.referral_due[idx] = month + delay
             referred += np.bincount(chosen, minlength=t.n)
@@ -228,7 +231,10 @@ class Referrals(Process):
             if mine.size == 0:
                 continue
             order = self._order(model, mine)
-            room = self.financing.places(model, k, mine.size, int(participants[k]))
+            if model.trial is not None and model.trial.closes(model, k):
+                room = 0  # the evaluation's world without the programme: no money committed
+            else:
+                room = self.financing.places(model, k, mine.size, int(participants[k]))
             admitted = mine[self._reserve(model, mine, order, room)]
             self._exit(model, admitted, month)
             w.waiting_since[admitted] = NONE
