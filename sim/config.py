@@ -588,8 +588,9 @@ class ParticipationConfig:
     """Programme rules from practice: how often one person may take part."""
 
     once_per_spell: bool = flag(
-        "a person starts at most one programme per job-seeking spell (referral stops after a "
-        "start until the spell ends)"
+        "a person starts each kind of programme (training, job search, wage subsidy, public "
+        "works, self-employment) at most once per job-seeking spell; another kind may follow "
+        "after the cooldown, as in an activation ladder"
     )
     cooldown_months: int = par(
         "months after a participation ends before the person may be referred again (any "

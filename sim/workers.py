@@ -61,7 +61,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("last_programme", np.int8, "programme most recently completed, -1 none"),
     Column("programme_end", np.int16, "month the last programme was completed"),
     Column("participation_end", np.int16, "month the last participation ended (any way), -1 none"),
-    Column("spell_started", np.bool_, "started a programme in the current job-seeking spell"),
+    Column(
+        "spell_kinds",
+        np.uint32,
+        "kinds of programme started in the current job-seeking spell (bit: the kind's index)",
+    ),
     Column(
         "network",
         np.float32,

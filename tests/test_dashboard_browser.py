@@ -396,7 +396,14 @@ def test_evaluation_page_in_browser(browser, tmp_path: Path) -> None:
     page = Page(browser, tmp_path / "evaluation.html")
     assert page.errors == [], page.errors
     assert page.requests == [], f"the page fetched {page.requests}"
-    charts = ("employed", "formal", "earnings", "benefit_receipt", "in_programme")
+    charts = (
+        "employed",
+        "formal",
+        "earnings",
+        "benefit_receipt",
+        "in_programme",
+        "other_programme",
+    )
     missing = [c for c in charts if not page.rendered(f"evaluation-{c}")]
     assert not missing, f"charts not rendered: {missing}"
     assert layout_problems(page.page) == []

@@ -35,13 +35,13 @@ def test_scarring_clock_pauses_during_participation():
 
 def _repeat_starts(cfg, months: int, window: int = 6) -> tuple[int, int, int]:
     """Run ``cfg`` and count, with a tracker of its own (not the model's flags), programme
-    starts (unemployed-target programmes) by people who already started one in the same
-    job-seeking spell, starts within ``window`` months of the person's last participation
-    ending, and all starts."""
+    starts (unemployed-target programmes) by people who already started the same programme
+    in the same job-seeking spell, starts within ``window`` months of the person's last
+    participation ending, and all starts."""
     m = LabourMarket(cfg)
     w, t = m.workers, m.programme_table
     n = w.n
-    last_start = np.full(n, -10_000)
+    last_start = np.full((n, t.n), -10_000)
     last_end = np.full(n, -10_000)
     same_spell = soon = starts = 0
     for month in range(months):
@@ -51,18 +51,19 @@ def _repeat_starts(cfg, months: int, window: int = 6) -> tuple[int, int, int]:
         new = new[~t.informal_target[w.programme[new]]]
         # a start this month in the spell that began at month - spell0 (earlier starts in
         # the same spell are later than its first month)
-        same_spell += int((last_start[new] > month - spell0[new]).sum())
+        k = w.programme[new].astype(np.intp)
+        same_spell += int((last_start[new, k] > month - spell0[new]).sum())
         soon += int((month - last_end[new] < window).sum())
         starts += new.size
-        last_start[new] = month
+        last_start[new, k] = month
         ended = np.flatnonzero((prog0 >= 0) & (w.programme != prog0))
         last_end[ended] = month
     return same_spell, soon, starts
 
 
 def test_once_per_spell_holds_and_repeats_happen_without_it():
-    """With ``once_per_spell`` nobody starts a second programme in one spell; without it
-    (and no cooldown) people do, so the check can fail."""
+    """With ``once_per_spell`` nobody starts the same programme twice in one spell;
+    without it (and no cooldown) people do, so the check can fail."""
     base = ("policy.participation.cooldown_months=0",)
     once = small(*base, "policy.participation.once_per_spell=true", size=8000, months=72)
     free = small(*base, "policy.participation.once_per_spell=false", size=8000, months=72)

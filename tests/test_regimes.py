@@ -62,11 +62,11 @@ def test_automatic_enrolment_reaches_every_eligible_claimant():
         model.moves.begin()  # criteria are read from the start-of-month state, as the model does
         claimant = (w.ui_left > 0) | model.sa_claimant_households[w.household]
         idle = (w.referral_prog == -1) & (w.programme == -1)
-        idle &= Referrals._may_take_part(model)  # once per spell, cooldown
+        idle &= Referrals._may_take_part(model)  # cooldown (once per spell: in the criteria)
         pool = np.flatnonzero((w.state == State.UNEMPLOYED) & idle & claimant)
         meets = np.zeros(pool.size, dtype=bool)
         for k in unemployed_programmes:
-            meets |= Referrals._criteria(model, k, pool)
+            meets |= Referrals._criteria(model, k, pool) & Referrals._allowed(model, k, pool)
         eligible = pool[meets]
         model.step()
         # everyone still unemployed at the end of the month (not hired, not gone) is enrolled:

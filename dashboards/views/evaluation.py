@@ -17,7 +17,8 @@ OUTCOMES = (
     ("formal", "formal employment", "percentage points", 100.0),
     ("earnings", "earnings", "per month", 1.0),
     ("benefit_receipt", "receiving UI or social assistance", "percentage points", 100.0),
-    ("in_programme", "in the programme (lock-in and take-up)", "percentage points", 100.0),
+    ("in_programme", "being in the programme (take-up)", "percentage points", 100.0),
+    ("other_programme", "being in another programme (substitution)", "percentage points", 100.0),
 )
 TREATMENT = "treated vs control"
 
@@ -61,7 +62,7 @@ def _profile(df: pd.DataFrame, outcome: str, label: str, unit: str, scale: float
             sub = sub.sort_values("horizon_months")
             x = sub.horizon_months.tolist()
             rgb = "rgba(0,114,178,0.18)" if c == 0 else "rgba(213,94,0,0.15)"
-            name = "effect of the offer" if comparison == TREATMENT else "displacement"
+            name = "effect of the offer" if comparison == TREATMENT else "spillover on the controls"
             traces += _band(
                 x,
                 (sub.ci_low * scale).round(4).tolist(),
@@ -121,8 +122,9 @@ def _profile(df: pd.DataFrame, outcome: str, label: str, unit: str, scale: float
         fig,
         "Solid: people offered the programme minus the controls, who were barred from it "
         "(the effect of the offer). Dashed: the controls minus the people referred in a "
-        "world without the programme (below zero: the programme's participants take jobs "
-        "others would have had). Shaded: 95% intervals. The menu picks a group.",
+        "world without the programme: the spillover on non-participants (below zero for "
+        "employment: participants take jobs others would have had, or the controls move "
+        "into other programmes instead). Shaded: 95% intervals. The menu picks a group.",
     )
 
 

@@ -80,13 +80,16 @@ class Referrals(Process):
             if progs.size == 0:
                 continue
             pool = np.flatnonzero(mv.free(base) & idle)
-            meets = np.stack([self._criteria(model, k, pool) for k in progs])
+            allowed = np.stack([self._allowed(model, k, pool) for k in progs])
+            keep = allowed.any(axis=0)  # someone who has had every kind this spell: none
+            pool, allowed = pool[keep], allowed[:, keep]
+            meets = np.stack([self._criteria(model, k, pool) for k in progs]) & allowed
             eligible = meets.any(axis=0)
             # one programme per person, chosen in proportion to the weights of those they
-            # meet (a person flagged by mistake gets one of all of them)
+            # meet (a person flagged by mistake gets one of those the rules allow)
             up = u[pool]
             flagged, p_flag = self._route(model, pool, eligible, up)
-            weight = t.weight[progs][:, None] * np.where(eligible, meets, True)[:, flagged]
+            weight = t.weight[progs][:, None] * np.where(eligible, meets, allowed)[:, flagged]
             cum = np.cumsum(weight, axis=0)
             again = up[flagged] / np.maximum(p_flag[flagged], 1e-12)  # uniform on [0, 1)
             pick = (cum < again * cum[-1]).sum(axis=0)
@@ -107,16 +110,24 @@ class Referrals(Process):
 
     @staticmethod
     def _may_take_part(model) -> np.ndarray:
-        """Programme rules from practice: at most one start per spell (``once_per_spell``),
-        and no new referral within ``cooldown_months`` of the end of a participation."""
+        """Programme rules from practice: no new referral within ``cooldown_months`` of the
+        end of a participation (``once_per_spell`` is a criterion of each programme)."""
         w, rules = model.workers, model.cfg.policy.participation
         ok = np.ones(w.n, dtype=bool)
-        if rules.once_per_spell:
-            ok &= ~w.spell_started
         if rules.cooldown_months > 0:
             ended = w.participation_end >= 0
             ok &= ~ended | (model.month - w.participation_end >= rules.cooldown_months)
         return ok
+
+    @staticmethod
+    def _allowed(model, k: int, pool: np.ndarray) -> np.ndarray:
+        """Programme rules from practice: with ``once_per_spell``, nobody in ``pool`` is
+        referred to a programme of a kind they have started in this spell, even by mistake."""
+        w = model.workers
+        if not model.cfg.policy.participation.once_per_spell:
+            return np.ones(pool.size, dtype=bool)
+        bit = np.uint32(1 << int(model.programme_table.kind[k]))
+        return (w.spell_kinds[pool] & bit) == 0
 
     @staticmethod
     def _criteria(model, k: int, pool: np.ndarray) -> np.ndarray:
@@ -240,7 +251,7 @@ class Referrals(Process):
             w.waiting_since[admitted] = NONE
             w.referral_prog[admitted] = NONE
             w.programme[admitted] = k
-            w.spell_started[admitted] = True
+            w.spell_kinds[admitted] |= np.uint32(1 << int(t.kind[k]))
             w.programme_left[admitted] = int(t.duration_months[k])
             if t.state[k] in (State.TRAINING, State.PUBLIC_WORKS):
                 mv.move(admitted, int(t.state[k]))

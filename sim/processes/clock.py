@@ -26,7 +26,7 @@ class Clock(Process):
         idle[np.flatnonzero(w.programme >= 0)] = False
         w.idle += idle
         w.idle *= seeking
-        w.spell_started &= seeking  # once per spell: the count starts again with a new spell
+        w.spell_kinds *= seeking  # once per spell: a new spell starts with a clean slate
         w.own_account &= state == State.INFORMAL
         model.n_own_account = int(np.count_nonzero(w.own_account))
         ld = model.cfg.economy.labour_demand

@@ -82,7 +82,7 @@ class Demography(Process):
         w.subsidy_left[idx] = 0
         w.last_programme[idx] = -1
         w.participation_end[idx] = -1
-        w.spell_started[idx] = False
+        w.spell_kinds[idx] = 0
         w.network[idx] = 0.0
         w.subsidy_prog[idx] = -1
         w.pension[idx] = 0.0
