@@ -57,7 +57,10 @@ class LabourMarket(mesa.Model):
         self.columns = outputs.columns(self.programme_table.names)
         self.programme_income = (np.zeros(0, np.intp), np.zeros(0))
         self.cohorts = outputs.Cohorts(cfg.run.months)
-        self.spell_log = SpellLog(cfg.run.months, cfg.run.burn_in)
+        self.spell_log = SpellLog(
+            cfg.run.months, cfg.run.burn_in, cfg.population.demography.enabled
+        )
+        self.ended_spell_kinds = (np.zeros(0, np.intp), np.zeros(0, np.uint32))
         self.vacancy_stock = None  # free-entry mode: set up by the vacancies process
         self.sector_tightness = np.zeros(len(cfg.economy.sectors))
         self.wage_bill = (0.0, 0.0)  # formal and informal wages paid this month
@@ -100,7 +103,9 @@ class LabourMarket(mesa.Model):
         if self.trial is not None:
             self.trial.end_month(self)
         counts = outputs.finish_month(self)
-        self.spell_log.end_month(self.month, self.workers, self.moves.state0, self.moves.spell0)
+        self.spell_log.end_month(
+            self.month, self.workers, self.moves.state0, self.moves.spell0, self.ended_spell_kinds
+        )
         nz = np.flatnonzero(counts)
         self._transitions.append((self.month, np.stack([nz, counts.ravel()[nz]])))
         self.datacollector.collect(self)

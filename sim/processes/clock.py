@@ -26,7 +26,11 @@ class Clock(Process):
         idle[np.flatnonzero(w.programme >= 0)] = False
         w.idle += idle
         w.idle *= seeking
-        w.spell_kinds *= seeking  # once per spell: a new spell starts with a clean slate
+        # once per spell: a new spell starts with a clean slate; the spell table reads the
+        # history of the spells that end here
+        ending = np.flatnonzero(~seeking & (w.spell_kinds != 0))
+        model.ended_spell_kinds = (ending, w.spell_kinds[ending])
+        w.spell_kinds *= seeking
         w.own_account &= state == State.INFORMAL
         model.n_own_account = int(np.count_nonzero(w.own_account))
         ld = model.cfg.economy.labour_demand
