@@ -229,9 +229,12 @@ def _same(override: Any, default: Any) -> bool:
         return str(override) == str(default)
 
 
-def compare(summary: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
+def compare(
+    summary: pd.DataFrame, baseline: str | None = None, decisions: bool = True
+) -> pd.DataFrame:
     """Mean and 95% CI per configuration and outcome, and the paired difference against
-    ``baseline`` (a configuration label; the default baseline when None)."""
+    ``baseline`` (a configuration label; the default baseline when None); with
+    ``decisions``, also the decision outcomes against it (``INCREMENTAL``)."""
     done = summary[summary["status"] == sweep.COMPLETE]
     outcomes = outcome_columns(done)
     if done.empty or not outcomes:
@@ -262,6 +265,8 @@ def compare(summary: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
     d["n_pairs"] = _long(dg.count(), "k")["k"].to_numpy()
     d["diff_ci_low"], d["diff_ci_high"] = _interval(d["diff_mean"], d["diff_std"], d["n_pairs"])
     out = level.merge(d, on=["configuration", "outcome"], how="left")
+    if decisions:
+        out = pd.concat([out, _incremental(diffs, baseline)], ignore_index=True)
     out["n_pairs"] = out["n_pairs"].fillna(0).astype(int)
     out["baseline"] = baseline
     out["is_baseline"] = out["configuration"] == baseline
@@ -275,6 +280,58 @@ def compare(summary: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
     order = ["configuration", "outcome", "n", "mean", "std", "ci_low", "ci_high", "baseline"]
     order += ["is_baseline", "n_pairs", "diff_mean", "diff_std", "diff_ci_low", "diff_ci_high"]
     return out[order + describe].reset_index(drop=True)
+
+
+#: decision outcomes against the baseline, from the paired differences of each replicate:
+#: (name, numerator, denominator, sign of the denominator); None: a plain difference
+INCREMENTAL = (
+    ("net_placements_per_month", "placements_per_month", None, 1.0),
+    ("incremental_cost_per_placement", "spend_total", "placements_per_month", 1.0),
+    (
+        "incremental_cost_per_person_lifted_out_of_poverty",
+        "spend_total",
+        "people_in_poverty",
+        -1.0,  # a person lifted out is one fewer in poverty
+    ),
+)
+
+
+def _incremental(diffs: pd.DataFrame, baseline: str) -> pd.DataFrame:
+    """Rows of the decision outcomes (``INCREMENTAL``) per configuration but the baseline.
+
+    Placements net of the baseline are the paired difference of placements. An incremental
+    cost is the ratio of mean paired differences, extra public spending over extra
+    placements (or fewer people in poverty), with a delta-method Student-t 95% interval
+    from the pairs' residuals ``dC - R dP``; when the denominator's own interval includes
+    zero the ratio is unbounded (Fieller), and the interval is left empty (NaN)."""
+    rows = []
+    usable = [i for i in INCREMENTAL if i[1] in diffs and (i[2] is None or i[2] in diffs)]
+    for config, g in diffs.groupby("configuration", sort=False):
+        if config == baseline:  # no difference from itself: the rows exist, empty
+            rows += [
+                {"configuration": config, "outcome": name, "n": len(g), "n_pairs": len(g)}
+                for name, *_ in usable
+            ]
+            continue
+        n = len(g)
+        for name, num, den, sign in usable:
+            dc = g[num].to_numpy(float)
+            row = {"configuration": config, "outcome": name, "n": n, "n_pairs": n}
+            t = stats.t.ppf(0.975, n - 1) if n > 1 else math.nan
+            if den is None:
+                mean, sd = dc.mean(), dc.std(ddof=1) if n > 1 else math.nan
+                half = t * sd / math.sqrt(n)
+            else:
+                dp = sign * g[den].to_numpy(float)
+                mp = dp.mean()
+                sp = dp.std(ddof=1) if n > 1 else math.nan
+                mean = dc.mean() / mp if mp != 0 else math.nan
+                bounded = n > 1 and abs(mp) > t * sp / math.sqrt(n)
+                sd = (dc - mean * dp).std(ddof=1) / abs(mp) if bounded else math.nan
+                half = t * sd / math.sqrt(n)
+            row.update(mean=mean, std=sd, ci_low=mean - half, ci_high=mean + half)
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _long(wide: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -351,7 +408,56 @@ def report(sweep_dir: Path, summary: pd.DataFrame, comparison: pd.DataFrame) -> 
         lines.append(f"  {r['status']} run {r['run']} ({' '.join(overrides)}): {r['error'] or ''}")
     if not comparison.empty:
         lines.append(comparison_table(comparison))
+        decisions = decision_table(comparison)
+        if decisions:
+            lines.append(decisions)
     return "\n".join(lines)
+
+
+def decision_table(comparison: pd.DataFrame) -> str:
+    """Per configuration against the baseline: placements net of the baseline and the
+    incremental costs (``INCREMENTAL``), each with its 95% interval; "-" where the ratio is
+    unbounded (the denominator's interval includes zero)."""
+    from . import glossary
+
+    keys = [name for name, *_ in INCREMENTAL]
+    rows = comparison[comparison["outcome"].isin(keys)]
+    if rows.empty:
+        return ""
+    heading, names = _name_column(list(dict.fromkeys(comparison["configuration"])))
+    terms = [glossary.outcome(k) for k in keys]
+    table = [[heading, *(t.short for t in terms)]]
+    for config, g in rows.groupby("configuration", sort=False):
+        if g["is_baseline"].any():
+            continue
+        g = g.set_index("outcome")
+        cells = [names[config]]
+        for t in terms:
+            if t.key not in g.index or math.isnan(g.loc[t.key, "mean"]):
+                cells.append("-")
+                continue
+            r = g.loc[t.key]
+            if math.isnan(r["ci_low"]):  # unbounded: the denominator is within its noise
+                cells.append("-")
+                continue
+            lo, hi = r["ci_low"] * t.scale, r["ci_high"] * t.scale
+            d = t.decimals
+            cells.append(f"{r['mean'] * t.scale:+,.{d}f} [{lo:+,.{d}f}, {hi:+,.{d}f}]")
+        table.append(cells)
+    widths = [max(len(row[j]) for row in table) for j in range(len(table[0]))]
+    out = [
+        "against the baseline, paired over seeds, with 95% intervals: a cost is the extra\n"
+        "public spending a month over the extra placements a month (or the fewer people in\n"
+        "poverty); '-' where that change is within its noise (the ratio is unbounded)"
+    ]
+    for row in table:
+        out.append(
+            "  ".join(
+                f"{c:<{w}}" if j == 0 else f"{c:>{w}}"
+                for j, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    return "\n".join(out)
 
 
 def _number(value: float, decimals: int, sign: bool, kilo: bool) -> str:

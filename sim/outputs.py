@@ -184,6 +184,7 @@ TIMESERIES: dict[str, str] = {
     "assistance, programme stipends and cash)",
     "income_support_coverage_poor": "people poor before transfers who live in a household "
     "receiving income support / people poor before transfers",
+    "n_poor": "people (children included) below the poverty line",
     "n_lifted_out_of_poverty": "people (children included) above the line only thanks to "
     "income support",
     "severance_paid": "severance paid by employers to formal job losers (not public spending)",
@@ -488,6 +489,7 @@ SCALAR_KEYS = (
     *SPEND_KEYS,
     "placements_per_month",
     "people_lifted_out_of_poverty",
+    "people_in_poverty",
     "cost_per_person_lifted_out_of_poverty",
     "cost_per_placement",
     *(f"placement_rate_{k}m" for k in PLACEMENT_WINDOWS),
@@ -543,6 +545,7 @@ def summarise(ts, cohorts: Cohorts, burn_in: int, targets: dict | None = None) -
         (post["spend_benefits"] + post["spend_stipends"] + post["spend_completion_cash"]).mean()
     )
     out["people_lifted_out_of_poverty"] = lifted
+    out["people_in_poverty"] = float(post["n_poor"].mean())
     out["cost_per_person_lifted_out_of_poverty"] = support / lifted if lifted > 0 else 0.0
     out["cost_per_placement"] = (
         float(post["spend_almp"].sum() + post["spend_admin"].sum()) / placements

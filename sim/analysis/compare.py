@@ -77,7 +77,8 @@ def compare_sides(a: pd.DataFrame, b: pd.DataFrame, names: tuple[str, str], base
         )
         rows["seed"] = rows["seed"].astype("Int64")
         rows["replicate"] = rows["replicate"].astype("Int64")
-        out.append((label, aggregate.compare(rows, names[baseline])))
+        # side by side, outcome by outcome: decision ratios belong to a sweep's baseline
+        out.append((label, aggregate.compare(rows, names[baseline], decisions=False)))
     return out
 
 

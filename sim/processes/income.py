@@ -284,6 +284,7 @@ class HouseholdIncome(Process):
         r["income_support_coverage_poor"] = _share(
             _total(hh.persons, poor_pre & hh_supported), n_poor_pre
         )
+        r["n_poor"] = n_poor
         r["n_lifted_out_of_poverty"] = n_poor_pre - n_poor
 
 
