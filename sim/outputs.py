@@ -129,6 +129,15 @@ TIMESERIES: dict[str, str] = {
     "new_queue_left": "people leaving a waiting list because they left unemployment",
     "new_queue_abandoned": "people giving up on a waiting list",
     "new_rationed": "people left waiting this month for lack of seats or money",
+    "new_referrals_capped": "people identified for a programme but not referred: more than "
+    "referral_buffer x the places it expects",
+    "new_refused": "unmet demand as a flow: people refused a place this month (not referred "
+    "for want of an expected place, or arrived and not admitted), each once until they move",
+    "almp_budget": "the ALMP budget of the month, re-aligned to the demand refused for money "
+    "(coordination's separate budget; the ALMP part of integration's matched envelope; 0 "
+    "under cooperation's yearly cap)",
+    "new_refused_for_money": "of new_refused, those refused where money rather than seats held "
+    "starts back (coordination's budget re-aligns to these)",
     "n_waiting": "people on the provider's waiting list at the end of the month",
     "queue_exits": "people leaving the waiting list (admitted, left or gave up)",
     "queue_wait_months": "months waited, summed over people leaving the waiting list",
@@ -234,7 +243,10 @@ TIMESERIES: dict[str, str] = {
     "spend_stipends": "stipends and public-works wages paid to participants",
     "spend_completion_cash": "cash paid on completing a programme (conditional transfers)",
     "spend_wage_subsidies": "wage subsidies paid to employers",
-    "spend_admin": "administration (benefit claims, intakes and referrals)",
+    "spend_admin": "administration (benefit claims, intakes, referrals, counsellors, the "
+    "single window and the shared register)",
+    "spend_admin_window": "running cost of the single window (integrated delivery)",
+    "spend_admin_register": "upkeep of the shared register (coordinated eligibility)",
     "spend_total": "spend_benefits + spend_almp + spend_admin + spend_formalisation_subsidy",
     "net_fiscal_cost": "spend_total - revenue_contributions",
 }
@@ -338,8 +350,12 @@ def finish_month(model: LabourMarket) -> np.ndarray:
         + service.month["spend_admin_intakes"]
         + service.month["spend_admin_counsellors"]
         + service.month["spend_admin_online"]
+        + service.month["spend_admin_window"]
+        + service.month["spend_admin_register"]
         + provider.month["spend_admin_intakes"]
     )
+    r["spend_admin_window"] = service.month["spend_admin_window"]
+    r["spend_admin_register"] = service.month["spend_admin_register"]
     r["caseload"] = _share(f.get("n_clients", 0), f.get("counsellors", 0.0))
     r["contact_rate"] = _share(f.get("new_contacts", 0), f.get("n_clients", 0))
     loads = [o.caseload for o in model.offices if o.counsellors > 0]

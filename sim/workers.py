@@ -62,6 +62,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("programme_end", np.int16, "month the last programme was completed"),
     Column("participation_end", np.int16, "month the last participation ended (any way), -1 none"),
     Column(
+        "denied",
+        np.bool_,
+        "refused a programme place (not referred for want of one, or not admitted on "
+        "arrival) since the person last moved: counted once in the unmet demand",
+    ),
+    Column(
         "spell_kinds",
         np.uint32,
         "kinds of programme started in the current job-seeking spell (bit: the kind's index)",

@@ -144,6 +144,7 @@ def test_closing_a_programme_does_not_strand_its_waiting_list():
         [{"month": 12, "path": "policy.programmes.job_search.enabled", "value": False}],
         size=3000,
     )
+    cfg.regime.queue.referral_buffer = 0.0  # uncapped: a long queue to strand
     ts, model = _run(cfg)
     assert ts.new_starts_job_search[ts.month < 12].sum() > 0  # it had a queue to strand
     assert ts.new_starts_job_search[ts.month >= 12].sum() == 0

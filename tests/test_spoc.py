@@ -117,9 +117,10 @@ def _client_share_of_starts(*overrides) -> tuple[float, int]:
 
 
 def test_reserved_places_raise_the_clients_share_of_starts_when_places_are_scarce():
-    scarce = "regime.mechanisms.financing.almp_budget=300"  # long waiting lists
-    base_share, base_reserved = _client_share_of_starts(scarce)
-    share, reserved = _client_share_of_starts(scarce, "policy.case_management.reserved_places=1.0")
+    # long waiting lists: scarce money, and no referral cap (which would keep them short)
+    scarce = ("regime.mechanisms.financing.almp_budget=300", "regime.queue.referral_buffer=0")
+    base_share, base_reserved = _client_share_of_starts(*scarce)
+    share, reserved = _client_share_of_starts(*scarce, "policy.case_management.reserved_places=1.0")
     assert base_reserved == 0 and reserved > 0
     # the regime's eligibility route refers non-clients too; reserving every place for
     # clients must move the clients' share of starts up by a clear margin (same seed)

@@ -49,6 +49,17 @@ def risk_index(model, idx: np.ndarray) -> np.ndarray:
     ).astype(np.float32)
 
 
+def meetings_per_counsellor(model) -> float:
+    """Client meetings a counsellor holds in a month: ``contacts_per_counsellor``, divided
+    by ``1 + case_time`` under integrated delivery, where one case covers benefits and
+    employment and so each meeting takes longer (the single window's price in staff)."""
+    regime = model.cfg.regime
+    contacts = model.cfg.policy.case_management.contacts_per_counsellor
+    if regime.delivery == "integration":
+        contacts /= 1.0 + regime.mechanisms.delivery.integration.case_time
+    return contacts
+
+
 class CaseManagement(Process):
     name = "casework"
 
@@ -74,14 +85,15 @@ class CaseManagement(Process):
         clients = np.flatnonzero(mv.free(State.UNEMPLOYED) & (w.registered == OPEN))
         region = w.region[clients].astype(np.intp)
         counsellors = self._staff(model, region)  # by regional office
-        capacity = counsellors * cm.contacts_per_counsellor
+        contacts = meetings_per_counsellor(model)  # fewer when one case does it all
+        capacity = counsellors * contacts
         high = self._high_risk(model, clients, region)
         # multi-channel: the digitally literate who are not high-risk self-serve online, which
         # leaves the counsellors' capacity to those who cannot (segmentation, section 3)
         online = cm.multi_channel & w.digital[clients] & ~high
         n_regions = counsellors.size
         n_high = np.bincount(region[high], minlength=n_regions)
-        p_high = rules.contact_probability(n_high, counsellors, cm.contacts_per_counsellor)
+        p_high = rules.contact_probability(n_high, counsellors, contacts)
         left = np.maximum(capacity - p_high * n_high, 0.0)
         n_low = np.bincount(region[~high & ~online], minlength=n_regions)
         p_low = np.minimum(1.0, left / np.maximum(n_low, 1))

@@ -9,8 +9,11 @@ draw on the money in order of priority:
   default the envelope is matched: the ALMP budget plus the benefit bill budgeted for the
   year (last year's mean), so pooling changes how money moves, not how much there is;
 * coordination: a separate ALMP budget, re-aligned at policy level every
-  ``realign_months`` by adding ``realign_to_demand`` of the unmet demand (people left
-  waiting, costed at the average participant) of the period just ended;
+  ``realign_months`` by adding ``realign_to_demand`` of the unmet demand of the period just
+  ended: the flow of people refused a month where money, not seats, held starts back (not
+  referred for want of an expected place, or arrived and not admitted; each counted once
+  until they move), each costed at an average course; not the waiting stock, and not
+  demand that more money could not serve;
 * cooperation: a separate budget capped per budget year with commitment accounting: a
   course's whole cost is committed when it starts; when the year's cap is committed,
   nobody starts until the next year and waiting lists grow.
@@ -65,33 +68,50 @@ class Financing:
             unit *= t.duration_months[k]  # commit the whole course
         by_money = math.inf if unit == 0 else math.floor(self.money_left / unit + 1e-9)
         admitted = int(min(demand, room, by_money))
+        self.by_money = by_money < min(demand, room)  # money, not seats, held starts back
         self.money_left -= admitted * unit
         if model.cfg.regime.financing == "cooperation":
             self.year_committed += admitted * unit
-        self.unmet += demand - admitted
         model.flows["new_rationed"] += demand - admitted
         model.flows["n_seats"] += 0 if math.isinf(room) else math.floor(seats * per_1000)
         return admitted
+
+    def refuse(self, n: int) -> None:
+        """Record ``n`` people refused this month for want of money: the unmet demand
+        coordination re-aligns to."""
+        self.unmet += n
 
     def end_month(self, model) -> None:
         self.unmet_sum += self.unmet
         self.unmet_months += 1
 
     def _monthly(self, model, per_1000, f, unit, participants) -> float:
+        budget = self._almp_budget(model, per_1000, f, unit)
+        model.flows["almp_budget"] += budget
         if model.cfg.regime.financing == "integration":
-            return max(self._envelope(model, per_1000, f) - model.last_spend_benefits, 0.0)
+            return max(self._envelope(model, per_1000, f, budget) - model.last_spend_benefits, 0.0)
+        return budget
+
+    def _almp_budget(self, model, per_1000, f, unit) -> float:
+        """The ALMP budget this month: the base, re-aligned every ``realign_months`` to the
+        demand refused for money. Coordination's separate budget; under integration, the
+        ALMP part of the matched envelope, so both degrees hold the same money."""
         base, month = f.almp_budget * per_1000, model.month
         if self.budget is None:
             self.budget = base
         if month > 0 and month % f.realign_months == 0:
+            # people refused a month, each costing a course (monthly cost x duration) spread
+            # over its months: in steady state that many more starts a month cost this much
             unmet = self.unmet_sum / max(self.unmet_months, 1)
-            mean_unit = float(unit.mean()) if unit.size else 0.0
-            self.budget = base + f.realign_to_demand * unmet * mean_unit
+            t = model.programme_table
+            course = float((unit * t.duration_months).mean()) if unit.size else 0.0
+            self.budget = base + f.realign_to_demand * unmet * course
             self.unmet_sum, self.unmet_months = 0.0, 0
         return self.budget
 
-    def _envelope(self, model, per_1000: float, f) -> float:
-        """The pooled envelope this month. ``matched``: the ALMP budget plus the benefit
+    def _envelope(self, model, per_1000: float, f, budget: float) -> float:
+        """The pooled envelope this month. ``matched``: the ALMP budget (re-aligned as
+        coordination's is, ``budget``) plus the benefit
         bill budgeted for the year, which is last budget year's mean (the mean so far in the
         first year). So pooling holds the same money as separate budgets in expectation:
         what benefits spend below the budgeted bill funds programmes, and what they spend
@@ -108,7 +128,7 @@ class Financing:
         base = self.benefit_base
         if base is None:  # the first budget year: the bill so far
             base = float(np.mean(self.benefit_bills)) if self.benefit_bills else 0.0
-        return f.almp_budget * per_1000 + base
+        return budget + base
 
     def _new_year(self, month: int, year_months: int) -> None:
         if month - self.year_start >= year_months:

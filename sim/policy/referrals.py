@@ -49,8 +49,10 @@ class Referrals(Process):
     def setup(self, model) -> None:
         if not hasattr(self, "financing"):
             self.financing = Financing()
+        model.referrals_process = self  # its expectations inform the cap
 
     def step(self, model) -> None:
+        self._running_costs(model)
         t, w = model.programme_table, model.workers
         if not t.enabled.any() and not (
             (w.waiting_since != NONE).any() or (w.referral_due != NONE).any()
@@ -64,6 +66,19 @@ class Referrals(Process):
         self._deliver(model, u)
         self._queue(model, u)
 
+    @staticmethod
+    def _running_costs(model) -> None:
+        """What the degrees cost to keep up, whatever flows through them: the single window
+        (integrated delivery) and the shared register (coordinated eligibility)."""
+        regime, per_1000 = model.cfg.regime, model.workers.n / 1000.0
+        service = model.employment_service
+        if regime.delivery == "integration":
+            cost = regime.mechanisms.delivery.integration.window_cost * per_1000
+            service.tally("spend_admin_window", cost)
+        if regime.eligibility == "coordination":
+            cost = regime.mechanisms.eligibility.coordination.register_upkeep * per_1000
+            service.tally("spend_admin_register", cost)
+
     # ------------------------------------------------------------ 1. eligibility
     def _identify(self, model, u: np.ndarray) -> None:
         w, mv, cfg, t = model.workers, model.moves, model.cfg, model.programme_table
@@ -75,6 +90,7 @@ class Referrals(Process):
         idle = (w.referral_prog == NONE) & (w.programme == NONE) & self._may_take_part(model)
         delay = getattr(regime.mechanisms.delivery, regime.delivery).delay_months
         referred = np.zeros(t.n, dtype=np.int64)
+        cap = self._referral_cap(model)
         for informal, base in ((False, State.UNEMPLOYED), (True, State.INFORMAL)):
             progs = np.flatnonzero(t.enabled & (t.informal_target == informal) & (t.weight > 0))
             if progs.size == 0:
@@ -94,6 +110,7 @@ class Referrals(Process):
             again = up[flagged] / np.maximum(p_flag[flagged], 1e-12)  # uniform on [0, 1)
             pick = (cum < again * cum[-1]).sum(axis=0)
             idx, chosen = pool[flagged], progs[np.minimum(pick, progs.size - 1)]
+            idx, chosen = self._within_cap(model, idx, chosen, again, cap)
             if model.trial is not None:  # an evaluation's controls are not referred to it
                 go = model.trial.refer(model, idx, chosen)
                 idx, chosen = idx[go], chosen[go]
@@ -107,6 +124,72 @@ class Referrals(Process):
         model.flows["new_referrals"] += n
         model.employment_service.tally("referrals", n)
         model.employment_service.tally("spend_admin_referrals", n * cfg.regime.queue.referral_cost)
+
+    def _referral_cap(self, model) -> np.ndarray:
+        """Referrals each programme may receive this month: ``referral_buffer`` times the
+        places it expects (inf without a cap or a seat limit). Expected places are the free
+        seats plus as many as left the programme this month (they will free seats again),
+        less the people already waiting or on the way; where money bound last month, no
+        more than last month's starts. So the service refers in proportion to the places it expects,
+        and nobody is referred (and costed) for a place that does not exist."""
+        w, t = model.workers, model.programme_table
+        buffer = model.cfg.regime.queue.referral_buffer
+        seats = np.floor(t.seats_per_1000 * w.n / 1000.0)
+        taking_part = w.programme[w.programme != NONE].astype(np.intp)
+        participants = np.bincount(taking_part, minlength=t.n)
+        queued = w.referral_prog[w.referral_prog != NONE].astype(np.intp)
+        pipeline = np.bincount(queued, minlength=t.n)  # waiting, or referred and on the way
+        f = model.flows  # this month's ends (hires, dropouts, completions): next month's too
+        ending = np.array(
+            [
+                f[f"new_left_{n}"] + f[f"new_dropouts_{n}"] + f[f"new_completions_{n}"]
+                for n in t.names
+            ]
+        )
+        expected = np.maximum(seats - participants + ending - pipeline, 0.0)
+        expected = np.where(t.seats_per_1000 > 0, expected, np.inf)
+        by_money = getattr(self, "money_bound", None)
+        if by_money is not None:
+            expected = np.where(by_money, np.minimum(expected, self.last_starts), expected)
+        self.expected_places = expected
+        if buffer <= 0:  # no cap: the expected places are kept for the record
+            return np.full(t.n, np.inf)
+        return np.floor(buffer * expected)
+
+    @staticmethod
+    def _within_cap(model, idx, chosen, draw, cap) -> tuple[np.ndarray, np.ndarray]:
+        """Keep, per programme, at most ``cap`` of this month's referrals, chosen at random
+        (the smallest of ``draw``, uniform given the referral); the others are not referred
+        this month and count as refused demand."""
+        t = model.programme_table
+        counts = np.bincount(chosen, minlength=t.n)
+        over = counts > cap
+        if not over.any():
+            return idx, chosen
+        order = np.lexsort((draw, chosen))  # by programme, then by draw
+        rank = np.empty(idx.size, np.int64)
+        starts = np.r_[0, np.cumsum(counts)[:-1]]
+        rank[order] = np.arange(idx.size) - np.repeat(starts, counts)
+        keep = rank < cap[chosen]
+        model.flows["new_referrals_capped"] += int((~keep).sum())
+        bound = getattr(model.referrals_process, "money_bound", np.zeros(t.n, bool))
+        Referrals._deny(model, idx[~keep], bound[chosen[~keep]])
+        return idx[keep], chosen[keep]
+
+    @staticmethod
+    def _deny(model, idx: np.ndarray, for_money: np.ndarray | bool) -> None:
+        """People refused a place this month; those not refused since they last moved
+        are the month's new unmet demand (``new_refused``), counted once however often
+        they are turned away. Those refused where money, not seats, held starts back are
+        the demand coordination's budget re-aligns to (``refused_for_money``)."""
+        w = model.workers
+        fresh = ~w.denied[idx]
+        new = idx[fresh]
+        w.denied[new] = True
+        model.flows["new_refused"] += new.size
+        money = int(np.count_nonzero(fresh & for_money))
+        model.flows["new_refused_for_money"] += money
+        model.refused_for_money = getattr(model, "refused_for_money", 0) + money
 
     @staticmethod
     def _may_take_part(model) -> np.ndarray:
@@ -237,6 +320,8 @@ class Referrals(Process):
         enrolled = w.programme[w.programme != NONE].astype(np.intp)
         participants = np.bincount(enrolled, minlength=t.n)
         self.financing.begin_month(model, participants)
+        self.money_bound = np.zeros(t.n, dtype=bool)
+        self.last_starts = np.zeros(t.n)
         for k in range(t.n):  # money is shared in the order the programmes are listed
             mine = waiting[prog == k]  # closed programmes have nobody left here
             if mine.size == 0:
@@ -246,7 +331,14 @@ class Referrals(Process):
                 room = 0  # the evaluation's world without the programme: no money committed
             else:
                 room = self.financing.places(model, k, mine.size, int(participants[k]))
-            admitted = mine[self._reserve(model, mine, order, room)]
+                self.money_bound[k] = self.financing.by_money
+            taken = self._reserve(model, mine, order, room)
+            admitted = mine[taken]
+            self.last_starts[k] = admitted.size
+            new = w.waiting_since[mine] == month  # arrived this month
+            left_out = np.ones(mine.size, dtype=bool)
+            left_out[taken] = False
+            self._deny(model, mine[new & left_out], bool(self.money_bound[k]))
             self._exit(model, admitted, month)
             w.waiting_since[admitted] = NONE
             w.referral_prog[admitted] = NONE
@@ -258,6 +350,8 @@ class Referrals(Process):
             f[f"new_starts_{t.names[k]}"] += admitted.size
             f["new_programme_starts"] += admitted.size
             f["n_waiting"] += mine.size - admitted.size
+        self.financing.refuse(getattr(model, "refused_for_money", 0))
+        model.refused_for_money = 0
         self.financing.end_month(model)
         provider = model.training_provider
         provider.waiting = int(f["n_waiting"])  # its queue

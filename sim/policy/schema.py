@@ -45,6 +45,12 @@ class CoordinatedEligibility:
         "probability it flags a job seeker who does not meet the criteria", "probability"
     )
     review_months: int = par("months between reviews of the register", lo=1, hi=24, unit="months")
+    register_upkeep: float = par(
+        "monthly cost of keeping the shared register (data entry, matching, maintenance) "
+        "per 1,000 people aged 15+",
+        lo=0.0,
+        unit="currency/month",
+    )
 
 
 @dataclass
@@ -91,6 +97,25 @@ class DeliveryRoute:
 
 
 @dataclass
+class IntegratedDelivery(DeliveryRoute):
+    """The single window: one intake and one case, at a price."""
+
+    window_cost: float = par(
+        "monthly running cost of the single window (its set-up amortised) per 1,000 people "
+        "aged 15+",
+        lo=0.0,
+        unit="currency/month",
+    )
+    case_time: float = par(
+        "extra counsellor time a client meeting takes when one case covers benefits and "
+        "employment (a counsellor holds contacts_per_counsellor / (1 + case_time) meetings)",
+        lo=0.0,
+        hi=3.0,
+        unit="share",
+    )
+
+
+@dataclass
 class CoordinatedDelivery(DeliveryRoute):
     co_location: bool = flag("services share premises: leakage is reduced")
     co_location_effect: float = prob(
@@ -100,7 +125,7 @@ class CoordinatedDelivery(DeliveryRoute):
 
 @dataclass
 class DeliveryMechanisms:
-    integration: DeliveryRoute = sub(DeliveryRoute)
+    integration: IntegratedDelivery = sub(IntegratedDelivery)
     coordination: CoordinatedDelivery = sub(CoordinatedDelivery)
     cooperation: DeliveryRoute = sub(DeliveryRoute)
 
@@ -167,6 +192,13 @@ class QueueConfig:
     abandon: float = prob("monthly probability a person on a waiting list gives up")
     intake_cost: float = par("administrative cost of one intake", lo=0.0, unit="currency")
     referral_cost: float = par("administrative cost of one referral", lo=0.0, unit="currency")
+    referral_buffer: float = par(
+        "referrals to a programme in a month at most this multiple of the places it expects "
+        "(free seats and expected completions, less those waiting or on the way; 0 = no cap)",
+        lo=0.0,
+        hi=20.0,
+        unit="ratio",
+    )
 
 
 @dataclass

@@ -28,6 +28,7 @@ class Clock(Process):
         w.idle *= seeking
         # once per spell: a new spell starts with a clean slate; the spell table reads the
         # history of the spells that end here
+        w.denied &= ~model.moves.moved  # a move (a job, a job loss, ...) is a new situation
         ending = np.flatnonzero(~seeking & (w.spell_kinds != 0))
         model.ended_spell_kinds = (ending, w.spell_kinds[ending])
         w.spell_kinds *= seeking

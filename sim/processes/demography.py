@@ -83,6 +83,7 @@ class Demography(Process):
         w.last_programme[idx] = -1
         w.participation_end[idx] = -1
         w.spell_kinds[idx] = 0
+        w.denied[idx] = False
         w.network[idx] = 0.0
         w.subsidy_prog[idx] = -1
         w.pension[idx] = 0.0
