@@ -66,6 +66,10 @@ REFERENCE_OVERRIDES = (
     # those are tested in tests/test_programme_rules.py)
     "policy.participation.once_per_spell=false",
     "policy.participation.cooldown_months=0",
+    # no referral cap and no budget re-alignment (the reference has neither; both are
+    # tested in tests/test_capacity.py): the ALMP budget is the base budget
+    "regime.queue.referral_buffer=0",
+    "regime.mechanisms.financing.realign_to_demand=0",
     "policy.case_management.enabled=false",
     "policy.displacement.early_retirement=0.0",
     "policy.displacement.severance_months_per_year=0.0",
@@ -340,8 +344,6 @@ class ObjectLabourMarket(mesa.Model):
         cols["reason"] = w.inactive_reason.tolist()
         self.workers = [WorkerAgent(self, **{k: v[i] for k, v in cols.items()}) for i in range(w.n)]
         self.record: dict[str, float] = {}
-        self.budget: float | None = None  # coordination: the re-aligned ALMP budget
-        self.waiting_sum, self.waiting_n = 0.0, 0
         self.datacollector = mesa.DataCollector(
             model_reporters={k: (lambda m, k=k: m.record[k]) for k in COLUMNS}
         )
@@ -381,7 +383,7 @@ class ObjectLabourMarket(mesa.Model):
     def referrals(self) -> None:
         """The default regime (coordination) in plain Python: the shared register flags job
         seekers who meet the criteria (and some who do not); referrals arrive after a delay
-        unless lost; arrivals wait in order; seats and the re-aligned budget cap starts."""
+        unless lost; arrivals wait in order; seats and the base budget cap starts."""
         cfg, month, rnd = self.cfg, self.month, self.random
         t, reg = vocational(cfg), cfg.regime
         if not t.enabled:
@@ -394,6 +396,12 @@ class ObjectLabourMarket(mesa.Model):
             )
         if (reg.eligibility, reg.delivery, reg.financing) != ("coordination",) * 3:
             raise NotImplementedError("the reference implements the coordination regime only")
+        if reg.queue.referral_buffer > 0 or reg.mechanisms.financing.realign_to_demand > 0:
+            raise NotImplementedError(
+                "the reference has no referral cap or budget re-alignment: run it with "
+                "regime.queue.referral_buffer=0 and "
+                "regime.mechanisms.financing.realign_to_demand=0"
+            )
         el = reg.mechanisms.eligibility.coordination
         dl = reg.mechanisms.delivery.coordination
         fin = reg.mechanisms.financing
@@ -427,13 +435,7 @@ class ObjectLabourMarket(mesa.Model):
                 queue.append(a)
         queue.sort(key=lambda a: (a.waiting_since, a.unique_id))
         per_1000 = len(self.workers) / 1000
-        base = fin.almp_budget * per_1000
-        if month > 0 and month % fin.realign_months == 0:
-            unmet = self.waiting_sum / max(self.waiting_n, 1)
-            self.budget = base + fin.realign_to_demand * unmet * unit
-            self.waiting_sum, self.waiting_n = 0.0, 0
-        budget = base if self.budget is None else self.budget
-        self.budget = budget
+        budget = fin.almp_budget * per_1000  # not re-aligned (see above)
         participants = sum(a.state == TRAINING for a in self.workers)
         seats = math.floor(t.seats_per_1000 * per_1000) if t.seats_per_1000 else math.inf
         by_money = math.floor(budget / unit + 1e-9) if unit else math.inf
@@ -442,8 +444,6 @@ class ObjectLabourMarket(mesa.Model):
             a.waiting_since = -1
             a.programme_left = t.duration_months
             a.move(TRAINING)
-        self.waiting_sum += len(queue) - room
-        self.waiting_n += 1
 
     def post_vacancies(self, n_applicants: int) -> list[tuple[int, bool, float]]:
         """Free entry: tightness x demand x applicants vacancies (sector, formal, requirement)."""
