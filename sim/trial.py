@@ -9,9 +9,12 @@ other programmes, the regime) runs as usual:
   window, a random ``control_share`` (one draw per worker slot and month, so common random
   numbers hold) is barred from it for the rest of that spell: the referral is not made, and
   the person is not referred to it again while the spell lasts (they may be referred to
-  another programme, as controls of real trials are). The others go on as referred. Each
-  person is assigned once, at their first referral in the window. The contrast is the
-  effect of the offer (intention to treat): some of the offered never start.
+  another programme, as controls of real trials are). The others go on as referred (and
+  may wait for a place: the referral cap and the queue apply to them as to anyone). Each
+  person is assigned once, when the regime first identifies them for the programme in the
+  window, before the referral cap, so the trial and the world without the programme
+  assign the same kind of people whatever the places. The contrast is the effect of the
+  offer (intention to treat): some of the offered never start.
 * **Follow-up.** Each assigned person's employment, formality, earnings and benefits are
   recorded at the end of months 1 to ``horizon`` after the month of assignment; a person
   whose slot is taken by an entrant (a death) leaves the sample from then on.

@@ -110,10 +110,12 @@ class Referrals(Process):
             again = up[flagged] / np.maximum(p_flag[flagged], 1e-12)  # uniform on [0, 1)
             pick = (cum < again * cum[-1]).sum(axis=0)
             idx, chosen = pool[flagged], progs[np.minimum(pick, progs.size - 1)]
-            idx, chosen = self._within_cap(model, idx, chosen, again, cap)
             if model.trial is not None:  # an evaluation's controls are not referred to it
+                # assigned when first identified, before the cap: the same population in the
+                # trial and in the world without the programme, whatever the places
                 go = model.trial.refer(model, idx, chosen)
-                idx, chosen = idx[go], chosen[go]
+                idx, chosen, again = idx[go], chosen[go], again[go]
+            idx, chosen = self._within_cap(model, idx, chosen, again, cap)
             w.referral_prog[idx] = chosen
             w.referral_due[idx] = month + delay
             referred += np.bincount(chosen, minlength=t.n)
@@ -130,8 +132,8 @@ class Referrals(Process):
         places it expects (inf without a cap or a seat limit). Expected places are the free
         seats plus as many as left the programme this month (they will free seats again),
         less the people already waiting or on the way; where money bound last month, no
-        more than last month's starts. So the service refers in proportion to the places it expects,
-        and nobody is referred (and costed) for a place that does not exist."""
+        more than last month's starts. So the service refers in proportion to the places it
+        expects, and nobody is referred (and costed) for a place that does not exist."""
         w, t = model.workers, model.programme_table
         buffer = model.cfg.regime.queue.referral_buffer
         seats = np.floor(t.seats_per_1000 * w.n / 1000.0)
