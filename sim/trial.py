@@ -9,20 +9,20 @@ other programmes, the regime) runs as usual:
   window, a random ``control_share`` (one draw per worker slot and month, so common random
   numbers hold) is barred from it for the rest of that spell: the referral is not made, and
   the person is not referred to it again while the spell lasts (they may be referred to
-  another programme, as controls of real trials are). The others go on as referred (and
-  may wait for a place: the referral cap and the queue apply to them as to anyone). Each
-  person is assigned once, when the regime first identifies them for the programme in the
-  window, before the referral cap, so the trial and the world without the programme
-  assign the same kind of people whatever the places. The contrast is the effect of the
-  offer (intention to treat): some of the offered never start.
+  another programme, as controls of real trials are). The others go on as referred and
+  may wait for a place. Each person is assigned once, at their first referral in the
+  window (after the referral cap: a referral is an offer of a place the service expects).
+  The contrast is the effect of the offer (intention to treat): some of the offered never
+  start.
 * **Follow-up.** Each assigned person's employment, formality, earnings and benefits are
   recorded at the end of months 1 to ``horizon`` after the month of assignment; a person
   whose slot is taken by an entrant (a death) leaves the sample from then on.
 * **The world without the programme** (``closed``): from the start of the window every
   referral to the programme is barred, so nobody takes part, while the same referral
-  process still identifies who would have been referred; their outcomes are the
-  reference for displacement (the controls with the programme against the referred
-  without it).
+  process still identifies who would have been referred, as many a month as the trial
+  world referred (``quota``: its own referral cap would see an empty programme and refer
+  more); their outcomes are the reference for displacement (the controls with the
+  programme against the referred without it).
 
 Outcomes are kept as sums and sums of squares by (months since assignment, arm, cell),
 with cells the life stage at assignment, sex and long-term unemployment at assignment (12
@@ -62,6 +62,9 @@ class TrialDesign:
     end: int  # enrolment stops before this month
     horizon: int  # months of follow-up
     closed: bool = False  # the world without the programme
+    #: the world without the programme: referrals to it per month in the trial world, so
+    #: that it identifies as many people a month (None: its own referral cap decides)
+    quota: tuple[int, ...] | None = None
 
 
 class Trial:
@@ -83,6 +86,7 @@ class Trial:
         self.sums = np.zeros((len(OUTCOMES), size))
         self.squares = np.zeros((len(OUTCOMES), size))
         self.n_barred_referrals = 0
+        self.referrals = np.zeros(0, dtype=np.int64)  # referrals to it, by month
 
     # ------------------------------------------------------------ referral hook
     def _clock(self, model, idx: np.ndarray) -> np.ndarray:
@@ -98,11 +102,24 @@ class Trial:
         d = self.design
         return d.closed and k == d.programme and model.month >= d.start
 
+    def cap(self, model, cap: np.ndarray) -> np.ndarray:
+        """The referral cap of this month, with the world without the programme held to
+        the trial world's referrals to it (``quota``) from the start of enrolment."""
+        d, month = self.design, model.month
+        if not d.closed or d.quota is None or month < d.start:
+            return cap
+        cap = cap.copy()
+        cap[d.programme] = d.quota[month] if month < len(d.quota) else 0
+        return cap
+
     def refer(self, model, idx: np.ndarray, chosen: np.ndarray) -> np.ndarray:
         """Assign this month's new referrals to the programme (``idx`` referred to
         ``chosen``) and return which referrals go ahead."""
         d, month = self.design, model.month
         mine = chosen == d.programme
+        if self.referrals.size <= month:
+            self.referrals = np.pad(self.referrals, (0, month + 1 - self.referrals.size))
+        self.referrals[month] += int(mine.sum())
         if not mine.any():
             return np.ones(idx.size, dtype=np.bool_)
         go = np.ones(idx.size, dtype=np.bool_)

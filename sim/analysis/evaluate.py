@@ -2,8 +2,9 @@
 programme, run inside the model (``sim.trial``).
 
 Every replicate runs two worlds from the same seed: the trial (a random ``control_share``
-of the people referred to the programme is barred from it for the spell) and the world
-without the programme (everyone referred to it is barred). The trial gives the effect of
+of the people referred to the programme is barred from it for the spell) and then the
+world without the programme (everyone referred to it is barred; as many are identified a
+month as the trial referred). The trial gives the effect of
 the offer, treated against controls; the second world gives displacement, the controls
 against the referred of a world without the programme. Results go to Hydra's run
 directory (``hydra.run.dir=...``): ``evaluation.parquet``, ``evaluation.json`` and the
@@ -113,33 +114,44 @@ def design_for(config, options: Options, closed: bool):
 
 
 def run_world(args: tuple) -> dict:
-    """One world of one replicate: the model with the trial attached; its totals."""
-    config, options, replicate, closed = args
+    """One world of one replicate: the model with the trial attached; its totals and its
+    referrals to the programme by month (``quota``, for the closed world: the trial
+    world's)."""
+    config, options, replicate, closed, *rest = args
     from ..model import LabourMarket
     from ..trial import Trial
 
     cfg = dataclasses.replace(config, run=dataclasses.replace(config.run, replicate=replicate))
     model = LabourMarket(cfg)
-    model.trial = Trial(design_for(cfg, options, closed), model.workers.n)
+    design = design_for(cfg, options, closed)
+    if rest and rest[0] is not None:
+        design = dataclasses.replace(design, quota=tuple(int(q) for q in rest[0]))
+    model.trial = Trial(design, model.workers.n)
     model.run()
-    return model.trial.totals()
+    referrals = np.zeros(cfg.run.months, dtype=np.int64)
+    referrals[: model.trial.referrals.size] = model.trial.referrals[: cfg.run.months]
+    return {**model.trial.totals(), "referrals": referrals}
+
+
+def run_pair(args: tuple) -> tuple[dict, dict]:
+    """Both worlds of one replicate: the trial, then the world without the programme
+    identifying as many people a month as the trial referred."""
+    config, options, replicate = args
+    trial = run_world((config, options, replicate, False))
+    closed = run_world((config, options, replicate, True, trial["referrals"]))
+    return trial, closed
 
 
 def simulate(config, options: Options) -> tuple[dict, dict]:
-    """Pooled totals over replicates of the trial world and of the closed world."""
-    tasks = [
-        (config, options, config.run.replicate + r, closed)
-        for r in range(options.replicates)
-        for closed in (False, True)
-    ]
-    if options.jobs == 1:
-        results = [run_world(t) for t in tasks]
+    """Pooled totals over replicates of the trial world and of the closed world
+    (replicates run in parallel; the two worlds of one replicate in turn)."""
+    tasks = [(config, options, config.run.replicate + r) for r in range(options.replicates)]
+    if options.jobs == 1 or len(tasks) == 1:
+        results = [run_pair(t) for t in tasks]
     else:
         with ProcessPoolExecutor(max_workers=min(options.jobs, len(tasks))) as pool:
-            results = list(pool.map(run_world, tasks))
-    trial = _pool(results[0::2])
-    closed = _pool(results[1::2])
-    return trial, closed
+            results = list(pool.map(run_pair, tasks))
+    return _pool([a for a, _ in results]), _pool([b for _, b in results])
 
 
 def _pool(totals: list[dict]) -> dict:

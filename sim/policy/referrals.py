@@ -91,6 +91,8 @@ class Referrals(Process):
         delay = getattr(regime.mechanisms.delivery, regime.delivery).delay_months
         referred = np.zeros(t.n, dtype=np.int64)
         cap = self._referral_cap(model)
+        if model.trial is not None:
+            cap = model.trial.cap(model, cap)
         for informal, base in ((False, State.UNEMPLOYED), (True, State.INFORMAL)):
             progs = np.flatnonzero(t.enabled & (t.informal_target == informal) & (t.weight > 0))
             if progs.size == 0:
@@ -110,12 +112,10 @@ class Referrals(Process):
             again = up[flagged] / np.maximum(p_flag[flagged], 1e-12)  # uniform on [0, 1)
             pick = (cum < again * cum[-1]).sum(axis=0)
             idx, chosen = pool[flagged], progs[np.minimum(pick, progs.size - 1)]
-            if model.trial is not None:  # an evaluation's controls are not referred to it
-                # assigned when first identified, before the cap: the same population in the
-                # trial and in the world without the programme, whatever the places
-                go = model.trial.refer(model, idx, chosen)
-                idx, chosen, again = idx[go], chosen[go], again[go]
             idx, chosen = self._within_cap(model, idx, chosen, again, cap)
+            if model.trial is not None:  # an evaluation's controls are not referred to it
+                go = model.trial.refer(model, idx, chosen)
+                idx, chosen = idx[go], chosen[go]
             w.referral_prog[idx] = chosen
             w.referral_due[idx] = month + delay
             referred += np.bincount(chosen, minlength=t.n)
