@@ -6,8 +6,9 @@ draw on the money in order of priority:
 
 * integration: one pooled budget for benefits and programmes; programmes get what last
   month's benefits left of the pooled envelope (savings on benefits fund programmes). By
-  default the envelope is matched: the ALMP budget plus the benefit bill budgeted for the
-  year (last year's mean), so pooling changes how money moves, not how much there is;
+  default the envelope is matched: the ALMP budget (re-aligned as coordination's) plus the
+  benefit bill budgeted for the year (last year's mean), so pooling changes how money
+  moves, not how much there is;
 * coordination: a separate ALMP budget, re-aligned at policy level every
   ``realign_months`` by adding ``realign_to_demand`` of the unmet demand of the period just
   ended: the flow of people refused a month where money, not seats, held starts back (not
@@ -110,12 +111,11 @@ class Financing:
         return self.budget
 
     def _envelope(self, model, per_1000: float, f, budget: float) -> float:
-        """The pooled envelope this month. ``matched``: the ALMP budget (re-aligned as
-        coordination's is, ``budget``) plus the benefit
-        bill budgeted for the year, which is last budget year's mean (the mean so far in the
-        first year). So pooling holds the same money as separate budgets in expectation:
-        what benefits spend below the budgeted bill funds programmes, and what they spend
-        above it is taken from them."""
+        """The pooled envelope this month. ``matched``: the ALMP budget (``budget``,
+        re-aligned as coordination's is) plus the benefit bill budgeted for the year, which
+        is last budget year's mean (the mean so far in the first year). So pooling holds
+        the same money as separate budgets in expectation: what benefits spend below the
+        budgeted bill funds programmes, and what they spend above it is taken from them."""
         if f.pooled_envelope == "fixed":
             return f.pooled_budget * per_1000
         month = model.month
