@@ -213,6 +213,14 @@ def test_command_writes_the_evaluation_and_prints_the_table(tmp_path):
     assert (out / "evaluation.json").exists()
 
 
+def test_help_describes_the_command():
+    r = subprocess.run(
+        [sys.executable, "-m", "sim.evaluate", "--help"], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    assert "programme=NAME" in r.stdout and "evaluation.control_share" in r.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -79,7 +79,7 @@ def parse_options(argv: list[str]) -> tuple[Options, list[str]]:
             values[name] = number
         else:
             rest.append(arg)
-    if "programme" not in values and not any(a in ("-h", "--help") for a in argv):
+    if "programme" not in values:
         raise ConfigError("programme: required, e.g. programme=vocational")
     return Options(**values), rest  # type: ignore[arg-type]
 
@@ -348,13 +348,13 @@ def main() -> None:
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     tune_allocator()
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print(__doc__)
+        raise SystemExit(0)
     try:
         options, rest = parse_options(sys.argv[1:])
     except ConfigError as exc:
         cli._fail(str(exc))
-    if any(a in ("-h", "--help") for a in rest):
-        print(__doc__)
-        raise SystemExit(0)
     try:
         cmd = entry.parse(rest)
     except ConfigError as exc:
