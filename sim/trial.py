@@ -85,7 +85,6 @@ class Trial:
         self.n = np.zeros(size, dtype=np.int64)
         self.sums = np.zeros((len(OUTCOMES), size))
         self.squares = np.zeros((len(OUTCOMES), size))
-        self.n_barred_referrals = 0
         self.referrals = np.zeros(0, dtype=np.int64)  # referrals to it, by month
 
     # ------------------------------------------------------------ referral hook
@@ -140,7 +139,6 @@ class Trial:
         if d.closed and month >= d.start:
             stop[:] = True  # nobody takes part in the world without the programme
         go[np.flatnonzero(mine)[stop]] = False
-        self.n_barred_referrals += int(stop.sum())
         return go
 
     def _enrol(self, model, people: np.ndarray, control: np.ndarray) -> None:

@@ -70,15 +70,19 @@ NO_OWN_FRICTION = (
 )
 
 
+#: every claim friction off: full take-up, and the single window enrols everyone it knows of
+FRICTIONLESS = (
+    "policy.unemployment_insurance.takeup=1.0",
+    "policy.social_assistance.takeup=1.0",
+    "regime=integration",
+    "regime.mechanisms.eligibility.integration.benefit_enrolment=1.0",
+    *NO_OWN_FRICTION,
+)
+
+
 def test_claiming_without_frictions_is_complete():
     """With every friction off, every entitled person claims in the month of entitlement."""
-    ts = _run(
-        "policy.unemployment_insurance.takeup=1.0",
-        "policy.social_assistance.takeup=1.0",
-        "regime=integration",
-        "regime.mechanisms.eligibility.integration.benefit_enrolment=1.0",
-        *NO_OWN_FRICTION,
-    )
+    ts = _run(*FRICTIONLESS)
     post = ts[ts.month >= BURN_IN]
     assert (post.ui_takeup_rate == 1.0).all()
     assert (post.sa_takeup_rate == 1.0).all()
@@ -125,14 +129,7 @@ def test_anchor_is_set_before_the_first_reform():
 def test_guarantee_at_the_line_leaves_only_non_claimants_poor():
     """With the guarantee at the line and every friction off, every household below the line
     is topped up to it: nobody is poor after transfers."""
-    ts = _run(
-        "policy.social_assistance.guarantee_share=1.0",
-        "policy.social_assistance.takeup=1.0",
-        "policy.unemployment_insurance.takeup=1.0",
-        "regime=integration",
-        "regime.mechanisms.eligibility.integration.benefit_enrolment=1.0",
-        *NO_OWN_FRICTION,
-    )
+    ts = _run("policy.social_assistance.guarantee_share=1.0", *FRICTIONLESS)
     post = ts[ts.month >= BURN_IN]
     assert (post.poverty_headcount == 0).all()
     assert (post.poverty_headcount_pre_transfer > 0.05).all()

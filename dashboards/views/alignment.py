@@ -20,7 +20,7 @@ from ..load import Results
 from ..stats import detectable, paired, pooled_difference
 from ..style import DIVERGING, HEADLINE, LIFE_STAGES, SEQUENTIAL, plot_text
 from . import Chart, View
-from .common import compare, labels, style, sweep_only_note
+from .common import compare, dropdown, labels, style, sweep_only_note
 
 TITLE = "6. Alignment matrix"
 FUNCTIONS = ("eligibility", "delivery", "financing")
@@ -33,19 +33,6 @@ OBJECTIVES = {
     "promotive": ("unemployment rate", "by_life_stage.{g}.unemployment_rate"),
     "transformative": ("informality rate", "by_life_stage.{g}.informality_rate"),
 }
-
-
-def _menu(buttons: list[dict]) -> list[dict]:
-    return [
-        {
-            "buttons": buttons,
-            "direction": "down",
-            "x": 1.0,
-            "xanchor": "right",
-            "y": 1.1,
-            "yanchor": "bottom",
-        }
-    ]
 
 
 def _cell(
@@ -148,7 +135,7 @@ def _functions(results: Results) -> Chart | None:
         460,
         xaxis={"title": "degree of alignment", "showgrid": False},
         yaxis={"title": "function", "autorange": "reversed", "showgrid": False},
-        updatemenus=_menu(buttons),
+        updatemenus=dropdown(buttons, y=1.1),
         plot_bgcolor="#dddddd",
     )
     return Chart(
@@ -246,7 +233,7 @@ def _objectives(results: Results) -> Chart:
             460,
             xaxis={"title": "objective (indicator)", "showgrid": False},
             yaxis={"title": "life stage", "autorange": "reversed", "showgrid": False},
-            updatemenus=_menu(buttons),
+            updatemenus=dropdown(buttons, y=1.1),
             plot_bgcolor="#dddddd",
         )
         caption = (

@@ -144,3 +144,18 @@ def sweep_only_note(what: str) -> str:
         "run on the same seeds (python -m sim -m ... then python -m sim.aggregate DIR). "
         "This page was built from a single run."
     )
+
+
+def dropdown(buttons: list[dict], y: float = 1.12) -> list[dict]:
+    """A chart's menu (``updatemenus``): a drop-down at the top right, above the plot."""
+    return [
+        {
+            "buttons": buttons,
+            "direction": "down",
+            "x": 1.0,
+            "xanchor": "right",
+            "y": y,
+            "yanchor": "bottom",
+            "showactive": True,
+        }
+    ]

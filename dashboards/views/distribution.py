@@ -13,7 +13,7 @@ from ..load import Results
 from ..stats import paired
 from ..style import GAIN, LOSS, MONEY, colour
 from . import Chart, View
-from .common import labels, style
+from .common import dropdown, labels, style
 
 TITLE = "7. Distribution: who gains, who loses"
 BLOCKS = (
@@ -155,16 +155,7 @@ def _changes(results: Results, groups: list[tuple[str, str]]) -> Chart:
         fig,
         "Who gains and who loses against the baseline (paired by seed, 95% CI)",
         160 + 28 * len(groups),
-        updatemenus=[
-            {
-                "buttons": buttons,
-                "direction": "down",
-                "x": 1.0,
-                "xanchor": "right",
-                "y": 1.08,
-                "yanchor": "bottom",
-            }
-        ],
+        updatemenus=dropdown(buttons, y=1.08),
     )
     return Chart(
         "distribution",

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from ..page import render
 from ..style import colour, esc
 from . import Chart, View
-from .common import style
+from .common import dropdown, style
 
 OUTCOMES = (
     ("employed", "employment", "percentage points", 100.0),
@@ -105,17 +105,7 @@ def _profile(df: pd.DataFrame, outcome: str, label: str, unit: str, scale: float
         420,
         xaxis={"title": "months after assignment"},
         yaxis={"title": f"difference ({unit})", "zeroline": True, "zerolinecolor": "#888"},
-        updatemenus=[
-            {
-                "buttons": buttons,
-                "direction": "down",
-                "x": 1.0,
-                "xanchor": "right",
-                "y": 1.12,
-                "yanchor": "bottom",
-                "showactive": True,
-            }
-        ],
+        updatemenus=dropdown(buttons),
     )
     return Chart(
         f"evaluation-{outcome}",

@@ -15,7 +15,7 @@ from ..load import Results
 from ..stats import kaplan_meier, ltu_share
 from ..style import LIFE_STAGES, SEXES, colour
 from . import Chart, View
-from .common import compare, err, labels, scaled, style
+from .common import compare, dropdown, err, labels, scaled, style
 
 TITLE = "4. Unemployment spells"
 HORIZON = 36  # months shown on the survival curves
@@ -68,17 +68,7 @@ def _survival(results: Results, spells) -> Chart:
         480,
         xaxis={"title": "months since the spell started", "range": [0, HORIZON]},
         yaxis={"title": "still unemployed (% of spells)", "range": [0, 100]},
-        updatemenus=[
-            {
-                "buttons": buttons,
-                "direction": "down",
-                "x": 1.0,
-                "xanchor": "right",
-                "y": 1.12,
-                "yanchor": "bottom",
-                "showactive": True,
-            }
-        ],
+        updatemenus=dropdown(buttons),
     )
     return Chart(
         "survival",

@@ -49,7 +49,6 @@ class Referrals(Process):
     def setup(self, model) -> None:
         if not hasattr(self, "financing"):
             self.financing = Financing()
-        model.referrals_process = self  # its expectations inform the cap
 
     def step(self, model) -> None:
         self._running_costs(model)
@@ -158,8 +157,7 @@ class Referrals(Process):
             return np.full(t.n, np.inf)
         return np.floor(buffer * expected)
 
-    @staticmethod
-    def _within_cap(model, idx, chosen, draw, cap) -> tuple[np.ndarray, np.ndarray]:
+    def _within_cap(self, model, idx, chosen, draw, cap) -> tuple[np.ndarray, np.ndarray]:
         """Keep, per programme, at most ``cap`` of this month's referrals, chosen at random
         (the smallest of ``draw``, uniform given the referral); the others are not referred
         this month and count as refused demand."""
@@ -174,8 +172,9 @@ class Referrals(Process):
         rank[order] = np.arange(idx.size) - np.repeat(starts, counts)
         keep = rank < cap[chosen]
         model.flows["new_referrals_capped"] += int((~keep).sum())
-        bound = getattr(model.referrals_process, "money_bound", np.zeros(t.n, bool))
-        Referrals._deny(model, idx[~keep], bound[chosen[~keep]])
+        bound = getattr(self, "money_bound", None)  # last month's, as in the cap
+        for_money = False if bound is None else bound[chosen[~keep]]
+        self._deny(model, idx[~keep], for_money)
         return idx[keep], chosen[keep]
 
     @staticmethod
@@ -183,7 +182,7 @@ class Referrals(Process):
         """People refused a place this month; those not refused since they last moved
         are the month's new unmet demand (``new_refused``), counted once however often
         they are turned away. Those refused where money, not seats, held starts back are
-        the demand coordination's budget re-aligns to (``refused_for_money``)."""
+        the demand coordination's budget re-aligns to (``new_refused_for_money``)."""
         w = model.workers
         fresh = ~w.denied[idx]
         new = idx[fresh]
@@ -191,7 +190,6 @@ class Referrals(Process):
         model.flows["new_refused"] += new.size
         money = int(np.count_nonzero(fresh & for_money))
         model.flows["new_refused_for_money"] += money
-        model.refused_for_money = getattr(model, "refused_for_money", 0) + money
 
     @staticmethod
     def _may_take_part(model) -> np.ndarray:
@@ -352,8 +350,7 @@ class Referrals(Process):
             f[f"new_starts_{t.names[k]}"] += admitted.size
             f["new_programme_starts"] += admitted.size
             f["n_waiting"] += mine.size - admitted.size
-        self.financing.refuse(getattr(model, "refused_for_money", 0))
-        model.refused_for_money = 0
+        self.financing.refuse(int(f["new_refused_for_money"]))
         self.financing.end_month(model)
         provider = model.training_provider
         provider.waiting = int(f["n_waiting"])  # its queue
