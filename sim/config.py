@@ -438,21 +438,57 @@ class CaseManagementConfig:
     rules_spell_months: int = par(
         "rules-based profiling: spell at which a client is high-risk", lo=0, hi=120, unit="months"
     )
-    high_risk_share: float = prob("share of clients profiled as high-risk (seen first)", "share")
+    high_risk_share: float = prob(
+        "share of clients profiled as high-risk (routed to counsellors, seen more often)", "share"
+    )
+    high_risk_intensity: float = par(
+        "meetings a high-risk client gets per meeting of another client",
+        lo=0.0,
+        hi=100.0,
+        unit="ratio",
+    )
+    max_meetings: float = par(
+        "most counsellor meetings a client can have in a month",
+        lo=0.0,
+        hi=30.0,
+        unit="meetings/month",
+    )
+    meeting_returns: float = prob(
+        "effect of each further meeting in a month relative to the one before", "ratio"
+    )
     contact_effort_gain: float = par(
-        "relative rise of search effort in a month with a counsellor meeting",
+        "relative rise of search effort from one counsellor meeting in a month",
         lo=0.0,
         hi=10.0,
         unit="ratio",
     )
     contact_match_gain: float = par(
-        "rise in log hiring weight in that month (better-targeted applications)",
+        "rise in log hiring weight from one meeting that month (better-targeted applications)",
         lo=0.0,
         hi=10.0,
         unit="log points",
     )
     multi_channel: bool = flag(
-        "digitally literate clients not profiled high-risk are served online (self-service)"
+        "an online self-service channel that digitally literate clients not profiled "
+        "high-risk may choose"
+    )
+    online_convenience: float = par(
+        "logit of choosing online over a counsellor when both do equally well (time saved)",
+        lo=-20.0,
+        hi=20.0,
+        unit="logit",
+    )
+    online_need: float = par(
+        "rise in the value of a counsellor meeting per point of risk score (need)",
+        lo=0.0,
+        hi=10.0,
+        unit="per score point",
+    )
+    channel_noise: float = par(
+        "scale of the taste shock in the channel choice (larger: less responsive)",
+        lo=0.01,
+        hi=100.0,
+        unit="meeting doses",
     )
     online_contact: float = prob("monthly probability an online client uses the service")
     online_effect: float = prob(

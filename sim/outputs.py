@@ -156,7 +156,9 @@ TIMESERIES: dict[str, str] = {
     "clients (single point of contact)",
     "new_contacts": "contacts with clients (counsellor meetings and online)",
     "new_contacts_online": "online self-service contacts",
-    "contact_rate": "meetings / clients",
+    "contact_rate": "clients in contact (a meeting or online) / clients",
+    "new_counsellor_meetings": "counsellor meetings held",
+    "meetings_per_client": "counsellor meetings / clients (contact intensity)",
     "new_action_plans": "individual action plans agreed (first meetings)",
     "new_sanctions": "benefit sanctions imposed (consecutive failures to search)",
     "n_ui_suspended": "UI entitlements suspended by a sanction this month",
@@ -358,6 +360,7 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     r["spend_admin_register"] = service.month["spend_admin_register"]
     r["caseload"] = _share(f.get("n_clients", 0), f.get("counsellors", 0.0))
     r["contact_rate"] = _share(f.get("new_contacts", 0), f.get("n_clients", 0))
+    r["meetings_per_client"] = _share(f.get("new_counsellor_meetings", 0), f.get("n_clients", 0))
     loads = [o.caseload for o in model.offices if o.counsellors > 0]
     r["caseload_max_office"] = max(loads, default=0.0)
     r["caseload_min_office"] = min(loads, default=0.0)
@@ -589,6 +592,7 @@ def summarise(ts, cohorts: Cohorts, burn_in: int, targets: dict | None = None) -
         "outreach_returns_per_month": float(post["new_outreach_returns"].mean()),
         "reserved_starts_per_month": float(post["new_reserved_starts"].mean()),
         "contact_rate": float(post["contact_rate"].mean()),
+        "meetings_per_client": float(post["meetings_per_client"].mean()),
         "sanctions_per_month": float(post["new_sanctions"].mean()),
     }
     programmes = [c[len("new_starts_") :] for c in ts.columns if c.startswith("new_starts_")]

@@ -10,14 +10,17 @@
   spell only). The true risk index is the client's hiring disadvantage in this economy
   (skill shortfall against the average formal requirement, months unemployed, no
   experience), the same terms vacancies weigh when they hire.
-* **counsellor contacts**: counsellors hold ``contacts_per_counsellor`` meetings a month;
-  clients profiled high-risk are seen first, the rest share what capacity is left. So the
-  caseload sets contact frequency. With ``multi_channel``, digitally literate clients not
-  profiled high-risk self-serve online instead (``online_contact`` a month, at
-  ``online_cost``, with ``online_effect`` of a meeting's effect): digital literacy decides
-  who can use the online channel, and it serves them less well. A contact raises search
-  effort and the hiring weight of that month's application (intermediation), and the first
-  one agrees an individual action plan with mutual obligations.
+* **counsellor meetings**: contact intensity is continuous. Each office's counsellors hold
+  ``contacts_per_counsellor`` meetings a month, spread over the clients who see a
+  counsellor; the ``high_risk_share`` profiled most at risk get ``high_risk_intensity``
+  times the meetings of others, nobody more than ``max_meetings`` (``rules.meeting_intensity``).
+  Each meeting raises search effort and the hiring weight of that month's applications
+  (intermediation), a further one ``meeting_returns`` times the one before
+  (``rules.meeting_dose``); the first agrees an individual action plan with mutual
+  obligations. With ``multi_channel``, the digitally literate who are not high-risk choose
+  online self-service or a counsellor by their need and by how often the office's
+  counsellors saw clients last month (``rules.online_choice``); online, they use the service
+  with ``online_contact`` a month, at ``online_cost``, with ``online_effect`` of a meeting.
 
 ``Monitoring`` runs after job search: a client with an action plan who met a counsellor
 and did not search gets a strike; ``sanction_after`` consecutive strikes suspend the
@@ -88,22 +91,24 @@ class CaseManagement(Process):
         contacts = meetings_per_counsellor(model)  # fewer when one case does it all
         capacity = counsellors * contacts
         high = self._high_risk(model, clients, region)
-        # multi-channel: the digitally literate who are not high-risk self-serve online, which
-        # leaves the counsellors' capacity to those who cannot (segmentation, section 3)
-        online = cm.multi_channel & w.digital[clients] & ~high
+        online = self._choose_online(model, clients, region, high)
         n_regions = counsellors.size
         n_high = np.bincount(region[high], minlength=n_regions)
-        p_high = rules.contact_probability(n_high, counsellors, contacts)
-        left = np.maximum(capacity - p_high * n_high, 0.0)
         n_low = np.bincount(region[~high & ~online], minlength=n_regions)
-        p_low = np.minimum(1.0, left / np.maximum(n_low, 1))
-        p = np.where(high, p_high[region], np.where(online, cm.online_contact, p_low[region]))
-        seen = u[clients] < p
+        low_rate, high_rate = rules.meeting_intensity(
+            n_low, n_high, capacity, cm.high_risk_intensity, cm.max_meetings
+        )
+        self.intensity = low_rate  # meetings a client choosing a counsellor can expect
+        rate = np.where(high, high_rate[region], np.where(online, 0.0, low_rate[region]))
+        meetings = rules.meetings_held(rate, u[clients])
+        seen = np.where(online, u[clients] < cm.online_contact, meetings > 0)
         met = clients[seen]
+        dose = rules.meeting_dose(meetings, cm.meeting_returns)
         model.contacted = met
-        model.contact_scale = np.where(online[seen], cm.online_effect, 1.0)
+        model.contact_scale = np.where(online, cm.online_effect, dose)[seen]
         n_online = int((online & seen).sum())
         model.flows["new_contacts_online"] += n_online
+        model.flows["new_counsellor_meetings"] += int(meetings.sum())
         model.employment_service.tally("spend_admin_online", n_online * cm.online_cost)
         model.contacted_had_plan = w.iap[met].copy()  # obligations apply from the next meeting
         first = met[~model.contacted_had_plan]
@@ -125,6 +130,32 @@ class CaseManagement(Process):
         n_regions = len(model.offices)
         people = np.bincount(model.workers.region, minlength=n_regions)
         self.population_share = people / max(people.sum(), 1)
+        self.intensity = np.ones(n_regions)  # last month's meetings per client, by office
+
+    def _choose_online(self, model, clients, region, high) -> np.ndarray:
+        """Digitally literate clients not routed to a counsellor as high-risk choose the
+        online channel or a counsellor (``rules.online_choice``): by their need (the risk
+        score) and the meetings a counsellor gave last month in their office."""
+        w, cm = model.workers, model.cfg.policy.case_management
+        able = np.flatnonzero(cm.multi_channel & w.digital[clients] & ~high)
+        online = np.zeros(clients.size, dtype=bool)
+        if able.size == 0:
+            return online
+        rate = self.intensity[region[able]]
+        whole = np.floor(rate)
+        dose = rules.meeting_dose(whole, cm.meeting_returns)
+        dose += (rate - whole) * cm.meeting_returns**whole  # the expected dose at that rate
+        need = 1.0 + cm.online_need * np.maximum(w.profile[clients[able]], 0.0)
+        p = rules.online_choice(
+            need,
+            dose,
+            cm.online_contact * cm.online_effect,
+            cm.online_convenience,
+            cm.channel_noise,
+        )
+        u = model.uniform("casework.channel")
+        online[able] = u[clients[able]] < p
+        return online
 
     def _staff(self, model, region: np.ndarray) -> np.ndarray:
         """Counsellors of each regional office this month (``office_staffing``), topped up to

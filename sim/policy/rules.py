@@ -39,20 +39,49 @@ def next_strikes(strikes, monitored, complied, sanction_after: int):
     return np.where(sanctioned, 0, new).astype(np.int16), sanctioned
 
 
-def contact_probability(
-    clients, counsellors, contacts_per_counsellor: float, max_caseload: float = 0.0
+def meeting_intensity(
+    clients, priority_clients, capacity, priority_ratio: float, max_meetings: float
 ):
-    """Monthly probability a client meets a counsellor: the office's contact capacity over
-    its clients, capped at 1 (0 without clients). ``max_caseload`` > 0 hires counsellors up
-    to that ratio (the advanced single point of contact: at most 100 clients per counsellor).
-    Vectorised over offices; a scalar for scalar inputs."""
-    clients = np.asarray(clients, dtype=np.float64)
-    counsellors = np.asarray(counsellors, dtype=np.float64)
-    if max_caseload > 0:
-        counsellors = np.maximum(counsellors, clients / max_caseload)
-    capacity = counsellors * contacts_per_counsellor
-    p = np.where(clients > 0, np.minimum(1.0, capacity / np.maximum(clients, 1.0)), 0.0)
-    return p if p.ndim else float(p)
+    """Meetings per client per month in an office (continuous, Hainmueller et al. 2016: the
+    caseload sets how often a counsellor sees each client). Counsellors spread ``capacity``
+    meetings over their clients; a priority (high-risk) client gets ``priority_ratio`` times
+    the meetings of another, and nobody more than ``max_meetings``. Returns (others,
+    priority), vectorised over offices; meetings a cap leaves unused go to the other group."""
+    n = np.asarray(clients, dtype=np.float64)
+    k = np.asarray(priority_clients, dtype=np.float64)
+    cap = np.asarray(capacity, dtype=np.float64)
+    share = cap / np.maximum(n + priority_ratio * k, 1e-12)
+    top = np.where(k > 0, np.minimum(priority_ratio * share, max_meetings), 0.0)
+    rest = np.where(n > 0, np.minimum((cap - top * k) / np.maximum(n, 1e-12), max_meetings), 0.0)
+    spare = np.where(k > 0, (cap - rest * n) / np.maximum(k, 1e-12), 0.0)
+    top = np.minimum(np.maximum(top, spare), max_meetings) * (k > 0)
+    return (rest, top) if rest.ndim else (float(rest), float(top))
+
+
+def meetings_held(intensity, u):
+    """Meetings a client has this month: the whole part of the intensity, plus one more
+    with probability its fraction (so the mean is the intensity, from one uniform draw)."""
+    intensity = np.asarray(intensity, dtype=np.float64)
+    whole = np.floor(intensity)
+    return (whole + (np.asarray(u) < intensity - whole)).astype(np.int16)
+
+
+def meeting_dose(meetings, meeting_returns: float):
+    """Effect of ``meetings`` in a month in units of one meeting's effect: the k-th meeting
+    adds ``meeting_returns**(k-1)`` (diminishing returns to contact intensity)."""
+    m = np.asarray(meetings, dtype=np.float64)
+    if meeting_returns >= 1.0:
+        return m
+    return (1.0 - meeting_returns**m) / (1.0 - meeting_returns)
+
+
+def online_choice(need, counsellor_dose, online_value, convenience: float, noise: float):
+    """Probability a digitally literate client chooses online self-service over waiting for
+    a counsellor (logit): the convenience of self-service plus the value of the online
+    channel (its use times its effect) against the counsellor's expected dose, which weighs
+    more the greater the client's need (``need`` = 1 + need weight x risk score)."""
+    z = convenience + (online_value - np.asarray(need) * counsellor_dose) / max(noise, 1e-12)
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def reimbursement_rate(spell_months, steps_from, rates) -> np.ndarray:
