@@ -91,8 +91,8 @@ def test_contact_intensity_is_continuous_in_staffing():
     """Meetings per client scale with counsellors (no cap at one a month), so staffing
     beyond one meeting a month still moves job finding (part 5 of the policy-reach issue)."""
     face = "policy.case_management.multi_channel=false"
-    one, _ = _run(face, "policy.case_management.counsellors_per_1000=0.25")
-    two, _ = _run(face, "policy.case_management.counsellors_per_1000=0.5")
+    one, _ = _run(face, "policy.case_management.counsellors_per_1000=0.5")
+    two, _ = _run(face, "policy.case_management.counsellors_per_1000=1.0")
     post = slice(12, None)
     held = two.new_counsellor_meetings[post].sum() / one.new_counsellor_meetings[post].sum()
     # capacity doubles; the max_meetings cap holds it back, and meetings held scatter around
