@@ -13,6 +13,7 @@ from . import outputs, population
 from .agencies import BenefitAgency, EmploymentOffice, EmploymentService, TrainingProvider
 from .config import Config
 from .params import DatedParams
+from .policy import envelope
 from .policy.programmes import ProgrammeTable
 from .processes import LOOP_ORDER, own_account
 from .random import Streams
@@ -71,6 +72,10 @@ class LabourMarket(mesa.Model):
         self.flows: defaultdict[str, float] = defaultdict(float)
         self.sa_claimant_households = np.zeros(self.households.n, dtype=np.bool_)
         self.last_spend_benefits = 0.0
+        self.last_spend_other = 0.0  # last month's spending on all but ALMPs (equal envelope)
+        self.envelope = None  # the equal envelope (sim.policy.envelope), or None
+        if cfg.regime.equal_envelope and not envelope.is_baseline(cfg):
+            self.envelope = envelope.Envelope(envelope.baseline_spending(cfg))
         self.contacted = np.zeros(0, dtype=np.intp)  # clients in contact this month (sorted)
         self.contact_scale = np.zeros(0)  # 1 for a counsellor meeting, less online
         self.severance = (np.zeros(0, np.intp), np.zeros(0))  # (job losers, amounts) this month

@@ -5,6 +5,7 @@ that differ when money binds."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sim.model import LabourMarket
 
@@ -85,7 +86,7 @@ def test_each_degree_has_its_running_cost():
         )
     )
     tf = free.timeseries()
-    assert ti.new_contacts.sum() < 0.9 * tf.new_contacts.sum()
+    assert ti.new_counsellor_meetings.sum() < 0.9 * tf.new_counsellor_meetings.sum()
 
 
 def test_financing_degrees_change_starts_when_money_binds():
@@ -116,3 +117,51 @@ def test_financing_degrees_change_starts_when_money_binds():
     assert spread(tight) > 0.2, tight
     assert all(tight[d] <= ample[d] for d in ample)  # money never adds seats
     assert sum(tight[d] < 0.8 * ample[d] for d in ample) >= 2, (tight, ample)  # it binds
+
+
+def _envelope_run(*overrides):
+    m = LabourMarket(small(*overrides, size=6000, months=96))
+    m.run()
+    ts = m.timeseries()
+    return ts[ts.month >= m.cfg.run.burn_in]
+
+
+def test_equal_envelope_holds_total_spending_at_the_baseline():
+    """With regime.equal_envelope, ALMP money is what the baseline world's total spending
+    leaves; where the regime spends less than the baseline (cooperation's money, or its
+    thinner reach), total spending over the outcome window matches the baseline's within
+    2% (the one-month lag of the residual and spending the allotment does not govern, such
+    as completion cash, leave under 1% at this size)."""
+    base = _envelope_run("regime=coordination")
+    for mix in (("regime=cooperation",), ("regime.eligibility=cooperation",)):
+        ts = _envelope_run(*mix, "regime.equal_envelope=true")
+        np.testing.assert_allclose(ts.spend_envelope.to_numpy(), base.spend_total.to_numpy())
+        gap = ts.spend_total.sum() / base.spend_total.sum() - 1.0
+        assert abs(gap) < 0.02, (mix, gap)
+        free = _envelope_run(*mix)
+        assert free.spend_total.sum() < (1.0 - 2 * abs(gap)) * base.spend_total.sum()
+
+
+def test_equal_envelope_cannot_ration_benefits():
+    """Where benefits and administration alone exceed the envelope (integration reaches
+    more claimants), ALMP money is zero and spending stays above it: entitlements are paid."""
+    ts = _envelope_run("regime=integration", "regime.equal_envelope=true")
+    other = (ts.spend_total - ts.spend_almp - ts.spend_envelope_staff).shift(1)
+    over = (other >= ts.spend_envelope).to_numpy()
+    assert over.any()
+    assert (ts.almp_budget.to_numpy()[over] == 0).all()
+    assert (ts.envelope_gap.to_numpy()[over] > 0).mean() > 0.9
+
+
+def test_equal_envelope_is_a_no_op_for_the_baseline_regime():
+    on = _envelope_run("regime=coordination", "regime.equal_envelope=true")
+    off = _envelope_run("regime=coordination")
+    pd.testing.assert_frame_equal(on, off)
+
+
+def test_money_cooperation_cannot_spend_on_programmes_hires_counsellors():
+    ts = _envelope_run("regime=cooperation", "regime.equal_envelope=true")
+    free = _envelope_run("regime=cooperation")
+    assert ts.almp_budget.mean() > 2 * free.almp_budget.mean()
+    assert ts.spend_envelope_staff.mean() > 0 and free.spend_envelope_staff.sum() == 0
+    assert ts.counsellors.mean() > free.counsellors.mean()

@@ -21,6 +21,11 @@ draw on the money in order of priority:
 
 The money available for new starts in a month is what the budget leaves after the running
 cost of everyone already taking part.
+
+With ``regime.equal_envelope`` the ALMP money is instead what the baseline world's total
+spending leaves after this run's other spending (``sim.policy.envelope``), paid by the
+same three rules: monthly (integration), re-aligned per period (coordination) or capped
+per year (cooperation); and seats grow with the money.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ class Financing:
         self.money_left = 0.0
         self.benefit_bills: list[float] = []  # integration, matched: benefit bills so far
         self.benefit_base: float | None = None  # the benefit bill budgeted for the year
+        self.seat_scale = 1.0  # equal envelope: seats grow with the money
+        self.year_cap: float | None = None  # equal envelope, cooperation: this year's cap
 
     def begin_month(self, model, participants: np.ndarray) -> None:
         """Set this month's money; ``participants`` per programme (running costs)."""
@@ -48,7 +55,10 @@ class Financing:
         f = model.cfg.regime.mechanisms.financing
         per_1000 = model.workers.n / 1000.0
         degree = model.cfg.regime.financing
-        if degree == "cooperation":
+        if model.envelope is not None:
+            money = self._enveloped(model, per_1000, f, degree)
+            self.money_left = max(money - running, 0.0) if degree != "cooperation" else money
+        elif degree == "cooperation":
             self._new_year(model.month, f.year_months)
             money = max(f.almp_budget * per_1000 * f.year_months - self.year_committed, 0.0)
             self.money_left = money
@@ -62,7 +72,7 @@ class Financing:
         """Starts allowed in programme ``k`` for ``demand`` people waiting."""
         t = model.programme_table
         per_1000 = model.workers.n / 1000.0
-        seats = t.seats_per_1000[k]
+        seats = t.seats_per_1000[k] * self.seat_scale
         room = math.inf if seats == 0 else max(0, math.floor(seats * per_1000) - participants)
         unit = t.cost_per_month[k] + t.stipend[k]
         if model.cfg.regime.financing == "cooperation":
@@ -92,6 +102,29 @@ class Financing:
         if model.cfg.regime.financing == "integration":
             return max(self._envelope(model, per_1000, f, budget) - model.last_spend_benefits, 0.0)
         return budget
+
+    def _enveloped(self, model, per_1000, f, degree) -> float:
+        """Equal envelope: this month's ALMP money by the financing degree's rule, from the
+        residual the baseline's spending leaves; sets the seat scale."""
+        env = model.envelope
+        left = env.residual(model)
+        month = model.month
+        if degree == "integration":
+            monthly = money = left
+        elif degree == "coordination":
+            if self.budget is None or (month > 0 and month % f.realign_months == 0):
+                self.budget = env.period_mean(f.realign_months)
+            monthly = money = self.budget
+        else:
+            if self.year_cap is None or month - self.year_start >= f.year_months:
+                self._new_year(month, f.year_months)
+                self.year_cap = env.period_mean(f.year_months) * f.year_months
+            monthly = self.year_cap / f.year_months
+            money = max(self.year_cap - self.year_committed, 0.0)
+        model.flows["almp_budget"] += monthly
+        model.flows["envelope"] += float(env.target[min(month, env.target.size - 1)])
+        self.seat_scale = max(1.0, monthly / max(f.almp_budget * per_1000, 1e-9))
+        return money
 
     def _almp_budget(self, model, per_1000, f, unit) -> float:
         """The ALMP budget this month: the base, re-aligned every ``realign_months`` to the

@@ -206,6 +206,11 @@ class RegimeConfig:
     eligibility: str = degree("degree of alignment of eligibility")
     delivery: str = degree("degree of alignment of delivery")
     financing: str = degree("degree of alignment of financing")
+    equal_envelope: bool = flag(
+        "hold total public spending (benefits, ALMPs, administration) at the level of the "
+        "baseline world (envelope_baseline, same seed); ALMP money is the residual"
+    )
+    envelope_baseline: str = degree("degree of every function in the equal envelope's baseline")
     queue: QueueConfig = sub(QueueConfig)
     mechanisms: MechanismsConfig = sub(MechanismsConfig)
 
