@@ -635,6 +635,11 @@ class ParticipationConfig:
         hi=600,
         unit="months",
     )
+    completion_signal: float = prob(
+        "share of a completer's idle-search months that no longer count against them "
+        "(employers read the programme as recent activity; search morale returns)",
+        "share",
+    )
 
 
 @dataclass

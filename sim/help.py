@@ -51,6 +51,7 @@ Other commands
   python -m sim.reproduce RUN_DIR      re-run one run and check its files byte for byte
   python -m dashboards DIR             the planners' dashboard (one offline HTML file)
   python -m sim.analysis.statics       comparative statics, Beveridge curve, displacement
+  python -m sim.analysis.caseload      counsellor dose-response and when extra staff pay back
   python -m sim.evaluate programme=P   a randomised trial of programme P inside the model
 
 Options

@@ -123,3 +123,30 @@ def test_completed_subsidised_job_leaves_a_network():
     w.network[a] = 0.0
     without = Matching._log_weight(m, a, np.ones(a.size, bool))
     assert np.allclose(with_net - without, bonus, atol=1e-6)
+
+
+def test_completion_forgives_part_of_the_idle_months():
+    """``completion_signal`` of a completer's idle-search months stop counting (scarring,
+    discouragement): with 0.5, a completer who returns to search has at most half the
+    idle months they had when they started, plus the month's tick; with 0, the months are
+    kept (the clock only paused)."""
+    for signal in (0.5, 0.0):
+        m = LabourMarket(small(f"policy.participation.completion_signal={signal}", size=6000))
+        start_idle = np.zeros(m.workers.n, np.int64)
+        checked = kept = 0
+        for _ in range(48):
+            w = m.workers
+            before = w.programme.copy()
+            m.step()
+            started = (before < 0) & (w.programme >= 0)
+            start_idle[started] = w.idle[started]
+            done = (before >= 0) & (w.programme < 0) & (w.programme_end == m.month)
+            done &= w.state == State.UNEMPLOYED
+            done &= start_idle >= 4
+            limit = np.floor(start_idle[done] * (1 - signal)) + 1
+            assert (w.idle[done] <= limit).all()
+            checked += int(done.sum())
+            kept += int((w.idle[done] >= start_idle[done]).sum())
+        assert checked > 20
+        if signal == 0.0:
+            assert kept == checked  # nothing forgiven: the months are all there

@@ -12,6 +12,9 @@ month for everyone taking part:
   certification and digital literacy by their probabilities, the completion cash
   (a conditional transfer), and for self-employment support a chance to start own-account
   work; trainees and public-works participants return to search with their spell running;
+* completion counts as recent activity: ``participation.completion_signal`` of the
+  completer's idle-search months stop counting against them (scarring, discouragement),
+  which helps the long-term unemployed most;
 * a wage-subsidy job that lasts the whole subsidy leaves the worker a network
   (``network_bonus``): contacts and a reference that raise the hiring weight in later search;
 * participants are paid ``stipend`` each month (the public-works wage, a training stipend),
@@ -157,6 +160,11 @@ class Programmes(Process):
         model.moves.move(starters, State.INFORMAL)
         w.last_programme[idx] = prog
         w.programme_end[idx] = model.month
+        # completion signals recent activity: part of the idle months stop scarring (Kroft,
+        # Lange and Notowidigdo 2013: employers read unemployment duration), most for the
+        # long-term unemployed, who carry the most
+        keep = 1.0 - model.cfg.policy.participation.completion_signal
+        w.idle[idx] = np.floor(w.idle[idx] * keep).astype(w.idle.dtype)
         self._end(model, idx, prog, "completions", back=True)
 
     def _end(self, model, idx, prog, what: str, back: bool = False) -> None:
