@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-# The three regime presets x 5 replicates at 100,000 workers x 540 months (about 2 minutes on
+# The three regime presets x 5 replicates at 100,000 workers x 660 months (about 3 minutes on
 # 2 cores), a fresh sweep each time; then the planners' dashboard of that sweep.
 demo: $(STAMP)
 	rm -rf results/demo

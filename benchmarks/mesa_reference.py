@@ -264,6 +264,8 @@ class WorkerAgent(mesa.Agent):
                     self.certified = True
                 if self.random.random() < t.digital:
                     self.digital = True
+                keep = 1.0 - self.model.cfg.policy.participation.completion_signal
+                self.idle = math.floor(self.idle * keep)  # completion is recent activity
                 self.move(UNEMPLOYED)  # the job-seeking spell continues
         # who starts a course is decided by the regime layer: ObjectLabourMarket.referrals
 

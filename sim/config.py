@@ -352,6 +352,13 @@ class EconomyConfig:
         hi=1e9,
         unit="currency/month",
     )
+    almp_share_gdp: float = par(
+        "public spending on active labour market policy (programmes and the employment "
+        "service's counsellors) as a share of GDP: sizes the programme budget and seats",
+        lo=0.0,
+        hi=0.05,
+        unit="share of GDP",
+    )
     sectors: dict[str, SectorConfig] = field(default_factory=dict)
     labour_demand: LabourDemandConfig = sub(LabourDemandConfig)
     own_account: OwnAccountConfig = sub(OwnAccountConfig)
@@ -678,11 +685,36 @@ class DatedValue:
 
 @dataclass
 class CalibrationTarget:
-    """A value the scenario should reproduce, checked in every run's summary."""
+    """A moment the scenario should reproduce, with its data value, tolerance and source
+    (``python -m sim.check`` compares runs with it; every summary reports it)."""
 
-    value: float = par("target value of the summary outcome", unit="unit of the outcome")
-    tolerance: float = par("largest acceptable absolute gap between simulated and target", lo=0.0)
-    source: str = field(default=REQUIRED, metadata={"doc": "where the target comes from"})
+    value: float = par("data value of the moment", unit="unit of the outcome")
+    tolerance: float = par(
+        "largest acceptable absolute gap between simulated and data value (about two "
+        "standard errors of the data, or the spread of comparable economies)",
+        lo=0.0,
+    )
+    tolerance_basis: str = field(
+        default=REQUIRED,
+        metadata={
+            "doc": "where the tolerance comes from (required; a tolerance wider than "
+            "a third of the value must say why)"
+        },
+    )
+    moment: str = field(
+        default=REQUIRED,
+        metadata={"doc": "kind of moment", "choices": ("stock", "flow", "rate", "duration")},
+    )
+    window: str = field(
+        default=REQUIRED,
+        metadata={"doc": "months the moment averages over (the simulation: after burn-in)"},
+    )
+    group: str = field(default=REQUIRED, metadata={"doc": "who the moment is about"})
+    weight: float = par("weight of the moment in a calibration objective", lo=0.0, hi=1e6)
+    source: str = field(default=REQUIRED, metadata={"doc": "document the value comes from"})
+    location: str = field(
+        default=REQUIRED, metadata={"doc": "where in the document (table, page, indicator)"}
+    )
 
 
 @dataclass
@@ -786,11 +818,15 @@ def validate(cfg: Config) -> Config:
     """Check every range and cross-field rule; return ``cfg`` or raise ``ConfigError``."""
     _walk(cfg, "")
     pop, eco, pol, run = cfg.population, cfg.economy, cfg.policy, cfg.run
-    for name in cfg.targets:
+    for name, target in cfg.targets.items():
         _require(
             name in TARGETABLE,
             f"targets.{name} is not allowed: must name a summary outcome, one of "
             f"{', '.join(sorted(TARGETABLE))}",
+        )
+        _require(
+            bool(target.tolerance_basis.strip()),
+            f"targets.{name}.tolerance_basis is empty: say where the tolerance comes from",
         )
     _require(
         run.burn_in < run.months,
@@ -942,10 +978,40 @@ def load(*overrides: str) -> Config:
 
 
 def register() -> None:
-    """Register the schema with Hydra's ConfigStore as ``base_config``."""
+    """Register the schema with Hydra's ConfigStore as ``base_config``, and the resolvers
+    that size programme money and seats from the economy's ALMP share of GDP."""
     from hydra.core.config_store import ConfigStore
+    from omegaconf import OmegaConf
 
     ConfigStore.instance().store(name="base_config", node=Config)
+    if not OmegaConf.has_resolver("almp_budget"):
+        OmegaConf.register_new_resolver("almp_budget", _almp_budget)
+        OmegaConf.register_new_resolver("almp_seats", _almp_seats)
+
+
+def programme_budget(share: float, gdp: float, counsellors: float, counsellor_cost: float):
+    """Programme budget per month per 1,000 people aged 15+: the ALMP share of GDP (which
+    counts the employment service, OECD category 1) less what the counsellors cost."""
+    return max(share * gdp * 1000.0 - counsellors * counsellor_cost, 0.0)
+
+
+def _almp_budget(*, _root_) -> float:
+    cm = _root_.policy.case_management
+    return programme_budget(
+        float(_root_.economy.almp_share_gdp),
+        float(_root_.economy.gdp_per_adult_month),
+        float(cm.counsellors_per_1000),
+        float(cm.counsellor_cost),
+    )
+
+
+def _almp_seats(*, _parent_, _root_) -> float:
+    """Places per 1,000 for the programme ``_parent_``: ``seat_cover`` x the programme
+    budget x its ``budget_share`` over its monthly cost per place."""
+    f = _root_.regime.mechanisms.financing
+    unit = float(_parent_.cost_per_month) + float(_parent_.stipend)
+    money = float(f.seat_cover) * float(f.almp_budget) * float(_parent_.budget_share)
+    return round(money / unit, 6) if unit > 0 else 0.0
 
 
 def from_omegaconf(cfg: Any) -> Config:

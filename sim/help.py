@@ -49,6 +49,7 @@ Other commands
   python -m sim.aggregate DIR          rebuild a sweep's summary and comparison tables
   python -m sim.compare A B            two runs or two sweeps, paired by seed
   python -m sim.reproduce RUN_DIR      re-run one run and check its files byte for byte
+  python -m sim.check DIR              a run or sweep against its calibration targets
   python -m dashboards DIR             the planners' dashboard (one offline HTML file)
   python -m sim.analysis.statics       comparative statics, Beveridge curve, displacement
   python -m sim.analysis.caseload      counsellor dose-response and when extra staff pay back

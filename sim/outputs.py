@@ -555,6 +555,7 @@ def calibration(summary: dict, targets: dict) -> list[dict]:
                 "simulated": value,
                 "tolerance": t.tolerance,
                 "source": t.source,
+                "location": t.location,
                 "within": bool(abs(value - t.value) <= t.tolerance),
             }
         )

@@ -31,6 +31,16 @@ def small(
     )
 
 
+def stated_seats() -> tuple[str, ...]:
+    """Overrides that fix every programme's places at their default number, so a test that
+    changes the programme budget changes money only (by default places are sized from the
+    budget: ``${almp_seats:}``)."""
+    progs = load_config().policy.programmes
+    return tuple(
+        f"policy.programmes.{k}.seats_per_1000={p.seats_per_1000:.6g}" for k, p in progs.items()
+    )
+
+
 # The two-state textbook model: a frozen population (no demography), no inactivity, no
 # programmes, in the homogeneous economy (configs/economy/homogeneous.yaml).
 HOMOGENEOUS = (

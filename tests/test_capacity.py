@@ -9,7 +9,9 @@ import pandas as pd
 
 from sim.model import LabourMarket
 
-from .conftest import small
+from .conftest import small, stated_seats
+
+SEATS = stated_seats()
 
 
 def _run(cfg, watch=None):
@@ -94,7 +96,8 @@ def test_financing_degrees_change_starts_when_money_binds():
     same starts when money is ample (seats bind), and clearly different starts when the
     ALMP budget is a tenth of the default (money binds: the matched pooled envelope, the
     budget re-aligned to the demand refused for money, and the yearly cap with its
-    commitments each let a different number start)."""
+    commitments each let a different number start). The places stay at their default
+    number (``stated_seats``): the test is about money."""
 
     def starts(budget: float) -> dict[str, float]:
         out = {}
@@ -102,6 +105,7 @@ def test_financing_degrees_change_starts_when_money_binds():
             cfg = small(
                 f"regime.financing={degree}",
                 f"regime.mechanisms.financing.almp_budget={budget}",
+                *SEATS,
                 size=10000,
                 months=72,
             )
@@ -145,7 +149,10 @@ def test_equal_envelope_holds_total_spending_at_the_baseline():
 def test_equal_envelope_cannot_ration_benefits():
     """Where benefits and administration alone exceed the envelope (integration reaches
     more claimants), ALMP money is zero and spending stays above it: entitlements are paid."""
-    ts = _envelope_run("regime=integration", "regime.equal_envelope=true")
+    # cooperation's world, which pays fewer benefits, is the envelope integration must meet
+    ts = _envelope_run(
+        "regime=integration", "regime.equal_envelope=true", "regime.envelope_baseline=cooperation"
+    )
     other = (ts.spend_total - ts.spend_almp - ts.spend_envelope_staff).shift(1)
     over = (other >= ts.spend_envelope).to_numpy()
     assert over.any()

@@ -22,7 +22,7 @@ def test_every_group_option_composes_and_validates(path):
 
 def test_defaults_are_the_mid_income_economy():
     cfg = load_config()
-    assert cfg.population.size == 100_000 and cfg.run.months == 540
+    assert cfg.population.size == 100_000 and cfg.run.months == 660
     assert len(cfg.economy.sectors) == 5
 
 
@@ -71,7 +71,7 @@ BAD = [
     (["population.size=-5"], "population.size = -5", "integer in [1,"),
     (["population.sizee=5"], "population.sizee is not a known key", "allowed keys"),
     (["population.size=abc"], "population.size = 'abc'", "must be an integer"),
-    (["run.burn_in=600"], "run.burn_in = 600", "less than run.months = 540"),
+    (["run.burn_in=700"], "run.burn_in = 700", "less than run.months = 660"),
     (["policy=nope"], "policy=nope is not an option of policy", "baseline"),
     # a sweep stops before it starts only when no job could run (else see test_sweeps.py)
     (["-m", "economy.tightness=-2,-1"], "economy.tightness = -2.0", "in [0, 100]"),

@@ -13,7 +13,7 @@ from sim.policy.referrals import Referrals
 from sim.policy.schema import DEGREES
 from sim.states import State
 
-from .conftest import small
+from .conftest import small, stated_seats
 
 MIXES = list(itertools.product(DEGREES, repeat=3))
 
@@ -155,6 +155,7 @@ def test_capped_budget_commits_no_more_than_the_cap_each_year():
         "regime=cooperation",
         f"regime.mechanisms.financing.almp_budget={cap_per_1000}",
         "regime.mechanisms.eligibility.cooperation.self_referral=1.0",
+        *stated_seats(),  # places at their default number: the cap on money binds
         size=size,
         months=48,
     )

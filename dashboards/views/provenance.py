@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -36,6 +37,9 @@ def _calibration(results: Results) -> pd.DataFrame:
     for c in ("target", "simulated", "tolerance"):
         df[c] = pd.to_numeric(df.get(c), errors="coerce")
     df["source"] = df.get("source", "").fillna("").astype(str)
+    if "location" in df:  # where in the source (targets as data, python -m sim.check)
+        where = df["location"].fillna("").astype(str)
+        df["source"] = np.where(where != "", df["source"] + " (" + where + ")", df["source"])
     return (
         df.groupby(["configuration", "name"], sort=False)
         .agg(
@@ -111,6 +115,14 @@ def _calibration_chart(results: Results, cal: pd.DataFrame) -> Chart:
     )
 
 
+def _z(simulated: float, target: float, tolerance: float) -> str:
+    """The gap in units of the target's uncertainty (the tolerance is about two standard
+    errors), as ``python -m sim.check`` prints it."""
+    if not (finite(simulated) and finite(tolerance)) or tolerance <= 0:
+        return "n/a"
+    return f"{(simulated - target) / (tolerance / 2):+.1f}"
+
+
 def _calibration_table(cal: pd.DataFrame) -> str:
     head = "".join(
         f"<th>{h}</th>"
@@ -120,6 +132,7 @@ def _calibration_table(cal: pd.DataFrame) -> str:
             "target",
             "simulated",
             "tolerance",
+            "z",
             "within",
             "source",
         )
@@ -136,6 +149,7 @@ def _calibration_table(cal: pd.DataFrame) -> str:
             f"<td>{esc(glossary.outcome(r.name).label)}</td>"
             f"<td>{shown(r.name, r.target)}</td><td>{shown(r.name, r.simulated)}</td>"
             f"<td>{shown(r.name, r.tolerance, True)}</td>"
+            f"<td>{_z(r.simulated, r.target, r.tolerance)}</td>"
             f"<td>{'yes' if within else 'no' if within is not None else 'n/a'}</td>"
             f"<td>{esc(r.source)}</td></tr>"
         )

@@ -133,9 +133,17 @@ class DeliveryMechanisms:
 @dataclass
 class FinancingMechanisms:
     almp_budget: float = par(
-        "ALMP budget per month per 1,000 people aged 15+ (separate budgets)",
+        "programme budget per month per 1,000 people aged 15+ (separate budgets); by "
+        "default ${almp_budget:}, the economy's ALMP share of GDP less the counsellors' cost",
         lo=0.0,
         unit="currency/month per 1,000",
+    )
+    seat_cover: float = par(
+        "programme places at full occupancy cost this multiple of the programme budget "
+        "(above 1: money binds before seats); with budget_share it sizes the seats",
+        lo=0.0,
+        hi=100.0,
+        unit="ratio",
     )
     pooled_envelope: str = field(
         default=REQUIRED,
@@ -251,10 +259,15 @@ class ProgrammeConfig:
     claimants_only: bool = flag("only benefit claimants (UI or social assistance)")
     duration_months: int = par("length of participation", lo=1, hi=36, unit="months")
     seats_per_1000: float = par(
-        "places per 1,000 people aged 15+ (0 = no limit)",
+        "places per 1,000 people aged 15+ (0 = no limit); by default ${almp_seats:}, "
+        "seat_cover x the programme budget x budget_share / (cost_per_month + stipend)",
         lo=0.0,
         hi=1000.0,
         unit="places per 1,000",
+    )
+    budget_share: float = prob(
+        "share of the programme budget its places are sized for (the catalogue's mix)",
+        "share",
     )
     cost_per_month: float = par(
         "provider cost per participant-month", lo=0.0, unit="currency/participant-month"
