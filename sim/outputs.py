@@ -254,9 +254,6 @@ TIMESERIES: dict[str, str] = {
     "spend_envelope": "equal envelope: the baseline world's total spending this month (0 "
     "without the option)",
     "envelope_gap": "equal envelope: spend_total - spend_envelope",
-    "spend_envelope_staff": "equal envelope: counsellors hired with ALMP money programmes "
-    "did not spend (public employment services are ALMP spending in the OECD's "
-    "classification)",
 }
 
 
@@ -378,11 +375,7 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     )
     r["net_fiscal_cost"] = r["spend_total"] - f.get("revenue_contributions", 0.0)
     model.last_spend_benefits = r["spend_benefits"]
-    staff = f.get("envelope_staff_cost", 0.0)  # equal envelope: staff paid from ALMP money
-    model.last_spend_other = r["spend_total"] - r["spend_almp"] - staff
-    if model.envelope is not None:
-        model.envelope.unspent = f.get("almp_budget", 0.0) - r["spend_almp"] - staff
-    r["spend_envelope_staff"] = staff
+    model.last_spend_other = r["spend_total"] - r["spend_almp"]  # the equal envelope's residual
     r["spend_envelope"] = f.get("envelope", 0.0)
     r["envelope_gap"] = r["spend_total"] - r["spend_envelope"] if model.envelope else 0.0
     r["mean_wait_months"] = _share(f.get("queue_wait_months", 0.0), f.get("queue_exits", 0))

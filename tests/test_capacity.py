@@ -132,32 +132,20 @@ def _envelope_run(*overrides):
 
 def test_equal_envelope_holds_total_spending_at_the_baseline():
     """With regime.equal_envelope, ALMP money is what the baseline world's total spending
-    leaves; where the regime spends less than the baseline (cooperation's money, or its
-    thinner reach), total spending over the outcome window matches the baseline's within
-    2% (the one-month lag of the residual and spending the allotment does not govern, such
-    as completion cash, leave under 1% at this size)."""
+    leaves. Where the regime can use the money (pooled financing with coordination's
+    reach: programmes absorb what benefits leave), total spending over the outcome window
+    matches the baseline's within 2%, while without the option it differs by more than
+    twice that gap (at this size, 6,000 people: 0.6% against 2.2%; the one-month lag of
+    the residual and spending the allotment does not govern, such as completion cash,
+    leave the rest)."""
     base = _envelope_run("regime=coordination")
-    for mix in (("regime=cooperation",), ("regime.eligibility=cooperation",)):
-        ts = _envelope_run(*mix, "regime.equal_envelope=true")
-        np.testing.assert_allclose(ts.spend_envelope.to_numpy(), base.spend_total.to_numpy())
-        gap = ts.spend_total.sum() / base.spend_total.sum() - 1.0
-        assert abs(gap) < 0.02, (mix, gap)
-        free = _envelope_run(*mix)
-        assert free.spend_total.sum() < (1.0 - 2 * abs(gap)) * base.spend_total.sum()
-
-
-def test_equal_envelope_cannot_ration_benefits():
-    """Where benefits and administration alone exceed the envelope (integration reaches
-    more claimants), ALMP money is zero and spending stays above it: entitlements are paid."""
-    # cooperation's world, which pays fewer benefits, is the envelope integration must meet
-    ts = _envelope_run(
-        "regime=integration", "regime.equal_envelope=true", "regime.envelope_baseline=cooperation"
-    )
-    other = (ts.spend_total - ts.spend_almp - ts.spend_envelope_staff).shift(1)
-    over = (other >= ts.spend_envelope).to_numpy()
-    assert over.any()
-    assert (ts.almp_budget.to_numpy()[over] == 0).all()
-    assert (ts.envelope_gap.to_numpy()[over] > 0).mean() > 0.9
+    mix = "regime.financing=integration"
+    ts = _envelope_run(mix, "regime.equal_envelope=true")
+    np.testing.assert_allclose(ts.spend_envelope.to_numpy(), base.spend_total.to_numpy())
+    gap = ts.spend_total.sum() / base.spend_total.sum() - 1.0
+    assert abs(gap) < 0.02, gap
+    free = _envelope_run(mix)
+    assert abs(free.spend_total.sum() / base.spend_total.sum() - 1.0) > 2 * abs(gap)
 
 
 def test_equal_envelope_is_a_no_op_for_the_baseline_regime():
@@ -166,9 +154,12 @@ def test_equal_envelope_is_a_no_op_for_the_baseline_regime():
     pd.testing.assert_frame_equal(on, off)
 
 
-def test_money_cooperation_cannot_spend_on_programmes_hires_counsellors():
+def test_money_a_regime_cannot_use_stays_unspent_and_shows():
+    """Cooperation reaches few people: its envelope is far above what its programmes can
+    spend, and the money stays unspent (no hidden use), which envelope_gap reports."""
     ts = _envelope_run("regime=cooperation", "regime.equal_envelope=true")
     free = _envelope_run("regime=cooperation")
-    assert ts.almp_budget.mean() > 2 * free.almp_budget.mean()
-    assert ts.spend_envelope_staff.mean() > 0 and free.spend_envelope_staff.sum() == 0
-    assert ts.counsellors.mean() > free.counsellors.mean()
+    assert ts.almp_budget.mean() > 2 * free.almp_budget.mean()  # the envelope offers more
+    assert ts.almp_budget.mean() > 3 * ts.spend_almp.mean()  # programmes cannot absorb it
+    assert ts.envelope_gap.sum() < -0.05 * ts.spend_envelope.sum()
+    np.testing.assert_allclose(ts.counsellors.to_numpy(), free.counsellors.to_numpy())

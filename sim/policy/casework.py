@@ -131,7 +131,6 @@ class CaseManagement(Process):
         people = np.bincount(model.workers.region, minlength=n_regions)
         self.population_share = people / max(people.sum(), 1)
         self.intensity = np.ones(n_regions)  # last month's meetings per client, by office
-        self.extra_staff = 0.0  # equal envelope: counsellors paid from unspent ALMP money
 
     def _choose_online(self, model, clients, region, high) -> np.ndarray:
         """Digitally literate clients not routed to a counsellor as high-risk choose the
@@ -172,11 +171,6 @@ class CaseManagement(Process):
         else:
             share = self.population_share
         counsellors = cm.counsellors_per_1000 * n / 1000.0 * share
-        env = model.envelope
-        if env is not None:  # equal envelope: staff hired with ALMP money left unspent
-            self.extra_staff = env.extra_counsellors(cm.counsellor_cost, self.extra_staff)
-            counsellors = counsellors + self.extra_staff * share
-            model.flows["envelope_staff_cost"] += self.extra_staff * cm.counsellor_cost
         if cm.max_caseload > 0:
             counsellors = np.maximum(counsellors, clients / cm.max_caseload)
         return counsellors

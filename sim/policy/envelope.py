@@ -18,14 +18,16 @@ else last month. How that money reaches programmes is the financing degree's bus
 Providers expand with their funding: a programme's seats scale with the ALMP money over the
 base budget (``almp_budget``) when it is larger, so the money can be spent; they do not
 shrink below their stated number when it is smaller (money binds instead). Money that
-programmes still leave unspent, because too few people reach them, hires counsellors the
-next month (the public employment service is ALMP spending in the OECD's classification,
-category 1), so the envelope is spent on what the regime can use.
+programmes still leave unspent, because too few people reach them, stays unspent: the
+envelope is what the regime may spend, and ``envelope_gap`` < 0 shows what it could not
+use. (Spending it on more counsellors was tried and rejected: counsellors repay their
+cost in benefit savings, so each month's savings hired more of them, until every client
+had the most meetings a month allows; that compared counsellor expansion, not alignment.)
 
 The run's own baseline (its degrees are the baseline's) is unchanged by the option, so a
 sweep with ``regime.equal_envelope=true`` compares every mix with the same baseline world.
 Where benefits and administration alone exceed the envelope, ALMP money is zero and total
-spending stays above it; ``envelope_gap`` in the outputs reports by how much.
+spending stays above it; ``envelope_gap`` in the outputs reports by how much, either way.
 """
 
 from __future__ import annotations
@@ -65,12 +67,6 @@ class Envelope:
     def __init__(self, target: np.ndarray) -> None:
         self.target = np.asarray(target, dtype=np.float64)
         self.residuals: list[float] = []
-        self.unspent = 0.0  # last month's ALMP money programmes and staff left (< 0: overspent)
-
-    def extra_counsellors(self, counsellor_cost: float, staff: float) -> float:
-        """Counsellors beyond the stated staff that last month's unspent ALMP money pays
-        for, on top of the ``staff`` extra it already paid for."""
-        return max(staff + self.unspent / max(counsellor_cost, 1e-9), 0.0)
 
     def residual(self, model) -> float:
         """This month's envelope less last month's spending on everything but ALMPs."""
