@@ -111,7 +111,9 @@ def _calibration_chart(results: Results, cal: pd.DataFrame) -> Chart:
         fig,
         "Each dot is a configuration's simulated value (mean over seeds) minus the target, "
         "divided by the target's tolerance, so dots inside the green band are within "
-        "tolerance; hover for the raw values and the source.",
+        "tolerance; hover for the raw values and the source. In the table, z is the gap in "
+        "the target's standard errors (a tolerance counts as two), as python -m sim.check "
+        "prints it: |z| above 2 is outside the tolerance.",
     )
 
 

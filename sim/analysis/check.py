@@ -222,7 +222,7 @@ def table(targets: list[TargetCheck], drift: list[DriftCheck]) -> str:
     ]
     for t in targets:
         ci = "" if np.isnan(t.ci_low) else f" [{t.ci_low:.4g}, {t.ci_high:.4g}]"
-        wide = " (wide: see basis)" if t.tolerance > abs(t.data) / 3 else ""
+        wide = " (wide: see basis)" if t.tolerance > abs(t.data) / 3 + 1e-12 else ""
         lines.append(
             f"| {t.configuration} | {t.target} | {t.source} ({t.location}) | {t.data:.4g} | "
             f"±{t.tolerance:.3g}{wide} | {t.simulated:.4g}{ci} ({t.replicates}) | "
