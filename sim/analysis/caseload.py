@@ -22,7 +22,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from .intervals import mean_interval, paired_interval
 
 OUTCOMES = {  # column: (label, scale, unit)
     "meetings_per_client": ("meetings per client per month", 1.0, ""),
@@ -123,35 +124,17 @@ def dose_response(
         for k in OUTCOMES:
             b = np.array([np.nanmean(by[(r, 1.0)][k]) for r in range(replicates)])
             a = np.array([np.nanmean(by[(r, f)][k]) for r in range(replicates)])
-            means[k] = _interval(b, a)
-        ratio = np.array(ratios)
-        half = _half(ratio)
+            means[k] = paired_interval(b, a)
         out.append(
             Dose(
                 f,
                 means,
                 np.array(paybacks),
                 payback_month(np.mean(nets, axis=0)),
-                (float(ratio.mean()), float(ratio.mean() - half), float(ratio.mean() + half)),
+                mean_interval(ratios),
             )
         )
     return out
-
-
-def _half(x: np.ndarray) -> float:
-    return float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
-
-
-def _interval(base: np.ndarray, alt: np.ndarray) -> tuple:
-    d = alt - base
-    half = _half(d)
-    return (
-        float(base.mean()),
-        float(d.mean()),
-        d.mean() - half,
-        d.mean() + half,
-        abs(d.mean()) > half,
-    )
 
 
 def report(doses: list[Dose], size: int, replicates: int, horizon: int) -> str:

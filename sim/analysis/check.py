@@ -34,9 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import stats
 
 from .. import io, sweep
+from .intervals import mean_interval
 
 CALIBRATION = "calibration.json"
 HEADLINE = (
@@ -127,21 +127,20 @@ def _value(summary: dict, dotted: str) -> float:
     return float(value)
 
 
-def check_targets(runs: list[Run]) -> list[TargetCheck]:
-    rows = []
+def _by_configuration(runs: list[Run]) -> dict[str, list[Run]]:
+    """The runs of each configuration (its replicates), in order of appearance."""
     by: dict[str, list[Run]] = {}
     for r in runs:
         by.setdefault(r.configuration, []).append(r)
-    for configuration, group in by.items():
+    return by
+
+
+def check_targets(runs: list[Run]) -> list[TargetCheck]:
+    rows = []
+    for configuration, group in _by_configuration(runs).items():
         for name, t in group[0].targets.items():
             sims = np.array([_value(r.summary, name) for r in group])
-            mean = float(sims.mean())
-            if sims.size > 1:
-                half = float(
-                    stats.t.ppf(0.975, sims.size - 1) * sims.std(ddof=1) / np.sqrt(sims.size)
-                )
-            else:
-                half = float("nan")
+            mean, lo, hi = mean_interval(sims)
             gap = mean - float(t["value"])
             tol = float(t["tolerance"])
             rows.append(
@@ -158,8 +157,8 @@ def check_targets(runs: list[Run]) -> list[TargetCheck]:
                     t.get("location", ""),
                     float(t.get("weight", 1.0)),
                     mean,
-                    mean - half,
-                    mean + half,
+                    lo,
+                    hi,
                     int(sims.size),
                     gap / (tol / 2.0) if tol > 0 else (0.0 if gap == 0 else float("inf")),
                     bool(abs(gap) <= tol + 1e-12),
@@ -194,10 +193,7 @@ def drift_z(series: np.ndarray) -> float:
 
 def check_drift(runs: list[Run]) -> list[DriftCheck]:
     rows = []
-    by: dict[str, list[Run]] = {}
-    for r in runs:
-        by.setdefault(r.configuration, []).append(r)
-    for configuration, group in by.items():
+    for configuration, group in _by_configuration(runs).items():
         series = {}
         for r in group:
             ts = pd.read_parquet(r.path / "timeseries.parquet")

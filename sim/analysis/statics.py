@@ -27,7 +27,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from .intervals import mean_interval, paired_interval
 
 OUTCOMES = {
     "job_finding_rate": ("job finding /month", 100.0, "pts"),
@@ -173,16 +174,8 @@ def paired_table(lever_list, size: int, replicates: int, jobs: int, ui: bool = T
         for k in keys:
             base = np.array([by[((), r, lv.window)][k] for r in range(replicates)])
             alt = np.array([by[(lv.overrides, r, lv.window)][k] for r in range(replicates)])
-            rows.append((lv.name, k, *_interval(base, alt)))
+            rows.append((lv.name, k, *paired_interval(base, alt)))
     return rows
-
-
-def _interval(base: np.ndarray, alt: np.ndarray) -> tuple:
-    d = alt - base
-    n = d.size
-    mean = float(d.mean())
-    half = float(stats.t.ppf(0.975, n - 1) * d.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
-    return float(base.mean()), mean, mean - half, mean + half, bool(abs(mean) > half)
 
 
 def beveridge(size: int, replicates: int, jobs: int, levels=(0.8, 0.9, 1.0, 1.1, 1.2)) -> list:
@@ -269,9 +262,7 @@ class Displacement:
 
     def interval(self) -> tuple[float, float, float]:
         """Mean ratio over replicates and its Student-t 95% interval."""
-        r = self.ratio
-        half = stats.t.ppf(0.975, r.size - 1) * r.std(ddof=1) / np.sqrt(r.size)
-        return float(r.mean()), float(r.mean() - half), float(r.mean() + half)
+        return mean_interval(self.ratio)
 
 
 def displacement(
