@@ -193,9 +193,8 @@ class LabourMarket(mesa.Model):
         return self.spell_log.table()
 
     def summary(self) -> dict:
-        out = outputs.summarise(
-            self.timeseries(), self.cohorts, self.cfg.run.burn_in, self.cfg.targets
-        )
         # the economy's size where stated (0 otherwise): money as a share of GDP
-        out["gdp_per_month"] = self.cfg.economy.gdp_per_adult_month * self.cfg.population.size
-        return out
+        gdp = self.cfg.economy.gdp_per_adult_month * self.cfg.population.size
+        return outputs.summarise(
+            self.timeseries(), self.cohorts, self.cfg.run.burn_in, self.cfg.targets, gdp
+        )

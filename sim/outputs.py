@@ -489,6 +489,9 @@ RATE_KEYS = (
     "youth_neet_rate",
     "ltu_share",
     "job_finding_rate",
+    "separation_rate",
+    "participation_rate",
+    "vacancy_rate",
     "benefit_coverage_unemployed",
     "ui_coverage_unemployed",
     "ui_takeup_rate",
@@ -513,6 +516,7 @@ SCALAR_KEYS = (
     *RATE_KEYS,
     *SPEND_KEYS,
     "placements_per_month",
+    "almp_share_gdp",
     "people_lifted_out_of_poverty",
     "people_in_poverty",
     "cost_per_person_lifted_out_of_poverty",
@@ -555,8 +559,11 @@ def calibration(summary: dict, targets: dict) -> list[dict]:
     return rows
 
 
-def summarise(ts, cohorts: Cohorts, burn_in: int, targets: dict | None = None) -> dict:
-    """Headline outcomes averaged over the months after burn-in (``ts`` a DataFrame)."""
+def summarise(
+    ts, cohorts: Cohorts, burn_in: int, targets: dict | None = None, gdp_per_month: float = 0.0
+) -> dict:
+    """Headline outcomes averaged over the months after burn-in (``ts`` a DataFrame);
+    ``gdp_per_month`` (0 where the economy states none) gives spending as a share of GDP."""
     post = ts[ts["month"] >= burn_in]
     out: dict = {"months_averaged": len(post), "burn_in": burn_in}
     for k in RATE_KEYS:
@@ -566,6 +573,8 @@ def summarise(ts, cohorts: Cohorts, burn_in: int, targets: dict | None = None) -
     placements = float(post["new_placements"].sum())
     out["placements_per_month"] = placements / max(len(post), 1)
     out["population_working_age"] = float(post["n_working_age"].mean())
+    out["gdp_per_month"] = gdp_per_month
+    out["almp_share_gdp"] = out["spend_almp"] / gdp_per_month if gdp_per_month > 0 else 0.0
     lifted = float(post["n_lifted_out_of_poverty"].mean())
     support = float(
         (post["spend_benefits"] + post["spend_stipends"] + post["spend_completion_cash"]).mean()
