@@ -41,24 +41,8 @@ def stated_seats() -> tuple[str, ...]:
     )
 
 
-# The two-state textbook model: a frozen population (no demography), no inactivity, no
-# programmes, in the homogeneous economy (configs/economy/homogeneous.yaml).
-HOMOGENEOUS = (
-    "economy=homogeneous",
-    "policy=no_benefits",
-    "population.demography.enabled=false",
-    "population.demography.school_leaving=1.0",
-    "population.initial_informality=0.0",
-    "population.disability_share=0.0",
-    "population.carer_share=[0.0,0.0]",
-)
-
-
-def urn_ball_job_finding(tightness: float, applicants: float) -> float:
-    """Job-finding probability when A identical applicants each pick one of V = tightness*A
-    vacancies at random and each vacancy hires one of its applicants."""
-    v = tightness * applicants
-    return v / applicants * (1.0 - (1.0 - 1.0 / v) ** applicants)
+# The two-state textbook model (shared with sim.validate)
+from sim.analysis.flows import HOMOGENEOUS, urn_ball_job_finding  # noqa: E402, F401
 
 
 @pytest.fixture(scope="session")
