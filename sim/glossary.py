@@ -66,6 +66,12 @@ _TERMS = (
     _rate("youth_neet_rate", "Youth not in employment, education or training", "NEET %", False),
     _rate("ltu_share", "Long-term unemployed share", "LTU %", False),
     _rate("job_finding_rate", "Monthly job-finding rate", "finding %", True),
+    _rate("separation_rate", "Monthly job-separation rate", "separation %", False, 2),
+    _rate("participation_rate", "Labour-force participation, ages 15-64", "particip. %", None),
+    _rate("vacancy_rate", "Vacancy rate", "vacancy %", None, 2),
+    _rate("employment_rate_15plus", "Employment-to-population ratio, 15+", "EPR 15+ %", True),
+    _rate("participation_rate_15plus", "Labour-force participation, 15+", "LFPR 15+ %", None),
+    _rate("almp_share_gdp", "ALMP spending, share of GDP", "ALMP % GDP", None, 2),
     _rate("benefit_coverage_unemployed", "Unemployed receiving income support", "covered %", True),
     _rate(
         "ui_coverage_unemployed",

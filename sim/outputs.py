@@ -517,6 +517,8 @@ SCALAR_KEYS = (
     *SPEND_KEYS,
     "placements_per_month",
     "almp_share_gdp",
+    "employment_rate_15plus",
+    "participation_rate_15plus",
     "people_lifted_out_of_poverty",
     "people_in_poverty",
     "cost_per_person_lifted_out_of_poverty",
@@ -574,6 +576,14 @@ def summarise(
     out["placements_per_month"] = placements / max(len(post), 1)
     out["population_working_age"] = float(post["n_working_age"].mean())
     out["gdp_per_month"] = gdp_per_month
+    # on the base of the ILO's headline ratios (people aged 15+, retired included), to
+    # compare with published figures; employment_rate and participation_rate are 15-64
+    everyone = post["n_workers"].to_numpy(dtype=float)
+    employed = (post["n_formal"] + post["n_informal"]).to_numpy(dtype=float)
+    out["employment_rate_15plus"] = float((employed / everyone).mean())
+    out["participation_rate_15plus"] = float(
+        (post["n_labour_force"].to_numpy(dtype=float) / everyone).mean()
+    )
     out["almp_share_gdp"] = out["spend_almp"] / gdp_per_month if gdp_per_month > 0 else 0.0
     lifted = float(post["n_lifted_out_of_poverty"].mean())
     support = float(

@@ -12,9 +12,9 @@ import pytest
 from sim.analysis.check import CALIBRATION, drift_z, main
 from sim.runner import run
 
-from .conftest import ROOT, small
+from .conftest import ROOT, load_config, small
 
-TARGETS = ("unemployment_rate", "informality_rate", "youth_neet_rate", "ui_coverage_unemployed")
+TARGETS = tuple(load_config().targets)  # the default economy's targets
 
 
 def _run(path, *overrides, replicate=0):

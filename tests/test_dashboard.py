@@ -436,7 +436,7 @@ def test_money_per_person_of_working_age_and_share_of_gdp(sweep_dir: Path, tmp_p
 def test_calibration_shows_rates_as_percentages(sweep_dir: Path, tmp_path: Path) -> None:
     out, _ = build(sweep_dir, tmp_path / "sweep.html")
     text = _section(out.read_text(), "provenance")
-    # targets/mid_income: unemployment 8% +- 2 points (0.08 +- 0.02 in summary.json)
-    assert "<td>Unemployment rate</td><td>8.0%</td>" in text
-    assert "<td>± 2.0 pp</td>" in text
-    assert "<td>0.08</td>" not in text
+    # targets/mid_income: unemployment 5% +- 1.5 points (0.05 +- 0.015 in summary.json)
+    assert "<td>Unemployment rate</td><td>5.0%</td>" in text
+    assert "<td>± 1.5 pp</td>" in text
+    assert "<td>0.05</td>" not in text
