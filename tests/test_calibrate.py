@@ -210,3 +210,37 @@ def test_options_defaults():
     o, rest = parse_options(["calibration.params=[a,b]", "regime=integration"])
     assert o.params == ["a", "b"] and rest == ["regime=integration"]
     assert isinstance(o, Options) and o.weighting == "auto" and o.replicates == 3
+
+
+def test_workers_under_a_hydra_launcher_share_one_study(tmp_path, data_run):
+    """``-m +calibration_worker=0,1`` with the joblib launcher: two jobs run at once on the
+    sweep directory's journal, and together complete the study's trials, not twice as
+    many (a worker stops when the study holds them; one in flight may finish after)."""
+    out = tmp_path / "sweep"
+    r = _sim(
+        "sim.calibrate",
+        "-m",
+        *SMALL,
+        "calibration.params=[economy.labour_demand.matching_efficiency]",
+        "calibration.bounds=[economy.labour_demand.matching_efficiency:0.4:1.4]",
+        f"calibration.moments=[{','.join(MOMENTS)}]",
+        "calibration.trials=6",
+        "calibration.replicates=1",
+        "calibration.jobs=1",
+        "calibration.name=test",
+        f"calibration.data={data_run}",
+        "+calibration_worker=0,1",
+        "hydra/launcher=joblib",
+        "hydra.launcher.n_jobs=2",
+        f"hydra.sweep.dir={out}",
+    )
+    assert r.returncode == 0, r.stderr[-3000:]
+    import optuna
+    from optuna.storages import JournalStorage
+    from optuna.storages.journal import JournalFileBackend
+
+    storage = JournalStorage(JournalFileBackend(str(out / "study.journal")))
+    study = optuna.load_study(study_name="test", storage=storage)
+    done = [t for t in study.trials if t.value is not None]
+    assert 6 <= len(done) <= 7
+    assert (out / "calibrated.yaml").exists()

@@ -563,8 +563,9 @@ def main() -> None:
         own = f"{key}results/calibrations/{o.name}"
         cmd.hydra_overrides.append(own)
         cmd.argv.append(own)
-    if cmd.multirun and not o.study:
-        o.study = str(Path(f"results/calibrations/{o.name}/study.journal").resolve())
+    if cmd.multirun and not o.study:  # every worker's job shares the sweep directory's study
+        given = [a.split("=", 1)[1] for a in cmd.hydra_overrides if a.startswith(key)]
+        o.study = str((Path(given[-1]) / "study.journal").resolve())
     os.environ[ENV] = json.dumps(o.__dict__)
     sys.argv = [sys.argv[0], *cmd.argv]
     _hydra_app()()

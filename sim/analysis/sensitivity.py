@@ -59,7 +59,7 @@ UNCERTAIN = (
     "economy.formality.cost_response",
     "economy.inactivity.discouraged_entry",
     "policy.case_management.meeting_returns",
-    "policy.case_management.caseworker_noise",
+    "policy.case_management.statistical_noise",  # the default profiling's error
     "policy.case_management.high_risk_intensity",
 )
 #: poverty, placement and cost

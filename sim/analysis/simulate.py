@@ -32,11 +32,14 @@ def _one(args: tuple) -> list[float]:
     """One replicate of one point: its moments in the order asked."""
     import logging
 
+    from hydra.core.global_hydra import GlobalHydra
+
     from ..config import load
     from ..model import LabourMarket
     from ..runtime import tune_allocator
 
     overrides, replicate, keys = args
+    GlobalHydra.instance().clear()  # a forked copy of the Hydra app that called us
     tune_allocator()
     logging.getLogger("MESA").setLevel(logging.WARNING)
     model = LabourMarket(load(*overrides, f"run.replicate={replicate}"))
@@ -57,9 +60,10 @@ class Simulator:
         self._pool: Executor | None = None
 
     def __enter__(self) -> Simulator:
-        # fresh (spawned) processes: a forked child would inherit the Hydra app it is
-        # called from, and composing a configuration there fails
-        self._pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("spawn"))
+        # forked workers (spawned ones fail inside a joblib/loky launcher's job, whose
+        # start method plain multiprocessing does not know); each clears the Hydra state it
+        # inherits before composing (``_one``)
+        self._pool = ProcessPoolExecutor(self.jobs, mp_context=get_context("fork"))
         return self
 
     def __exit__(self, *exc) -> None:
