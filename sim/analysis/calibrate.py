@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import os
 import sys
 import time
@@ -459,12 +460,73 @@ def write_outputs(out_dir: Path, problem: Problem, local: Local, meta: dict, wri
         "data_source": problem.data_source,
     }
     io.write_json(out_dir / "calibration_fit.json", fit)
+    io.write_text(out_dir / "calibration.md", markdown(fit))
     header = "moment," + ",".join(p.key for p in problem.params)
     rows = [
         key + "," + ",".join(f"{v:.6g}" for v in row)
         for key, row in zip(problem.keys, local.identification, strict=True)
     ]
     io.write_text(out_dir / "identification.csv", "\n".join([header, *rows]) + "\n")
+
+
+def markdown(fit: dict) -> str:
+    """The fit, estimates and identification tables of ``calibration_fit.json``."""
+    lines = [
+        f"Study `{fit['study_name']}`: {fit['trials_completed']} trials (TPE, then a compass "
+        f"search), best trial {fit['best_trial']}, J = {fit['objective']:.4g}; "
+        f"{fit['population_size']:,} workers, R = {fit['replicates']} replicates a trial, "
+        f"weighting `{fit['weighting']}`; data: {fit['data_source']}; code "
+        f"`{fit['code'].get('commit', 'unknown')[:12]}`; wall time "
+        f"{fit['wall_seconds'] / 60:.0f} min.",
+        "",
+        "### Fit per moment",
+        "",
+        "z is the gap in units of sqrt(Omega) (for statistics: half the tolerance, plus the "
+        "simulation's noise).",
+        "",
+        "| moment | data | simulated | tolerance | z | within tolerance | share of J |",
+        "|---|---:|---:|---:|---:|:--:|---:|",
+    ]
+    total = sum(r["contribution"] for r in fit["fit"]) or 1.0
+    for r in fit["fit"]:
+        inside = (
+            "" if r["within_tolerance"] is None else ("yes" if r["within_tolerance"] else "**no**")
+        )
+        lines.append(
+            f"| {r['moment']} | {r['data']:.4g} | {r['simulated']:.4g} | {r['tolerance']:.3g} | "
+            f"{r['z']:+.2f} | {inside} | {r['contribution'] / total:.0%} |"
+        )
+    lines += [
+        "",
+        "### Estimates",
+        "",
+        "Standard errors from the objective's curvature (the MSM sandwich at the estimate).",
+        "",
+        "| parameter | start | estimate | s.e. | box |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for key, e in fit["estimates"].items():
+        se = f"{e['se']:.3g}" if math.isfinite(e["se"]) else "not identified"
+        lines.append(
+            f"| `{key}` | {e['start']:.4g} | {e['value']:.4g} | {se} | "
+            f"[{e['box'][0]:.4g}, {e['box'][1]:.4g}] |"
+        )
+    params = list(fit["estimates"])
+    lines += [
+        "",
+        "### Identification",
+        "",
+        "How many of its standard errors each moment moves when a parameter moves by a tenth "
+        "of its box (central differences at the estimate, common random numbers); `|x| >= 1` "
+        "in bold.",
+        "",
+        "| moment | " + " | ".join(p.rsplit(".", 1)[-1] for p in params) + " |",
+        "|---|" + "---:|" * len(params),
+    ]
+    for moment, row in fit["identification"].items():
+        cells = [f"**{row[p]:+.2f}**" if abs(row[p]) >= 1 else f"{row[p]:+.2f}" for p in params]
+        lines.append(f"| {moment} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- the command
