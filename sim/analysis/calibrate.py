@@ -23,11 +23,12 @@ trial uses the same R seeds, so J is smooth in theta), ``d_k`` is the data momen
   and is what the tolerance states.
 
 Optuna's TPE sampler searches the box the schema's ranges give (``calibration.bounds``
-narrows it), and the study lives in a journal file (``calibration.study``; default
-``study.journal`` in the output directory), so a study stopped part way resumes where it
-stopped, and several workers share one study: ``calibration.workers=N`` on this machine,
-or a Hydra multirun (``-m +calibration_worker=0,1,2,3 hydra/launcher=slurm``), each job a
-worker. ``calibration.trials`` is the study's total of completed trials.
+narrows it), its first trial the configuration's own values, and the study lives in a
+journal file (``calibration.study``; default ``study.journal`` in the output directory),
+so a study stopped part way resumes where it stopped, and several workers share one
+study: ``calibration.workers=N`` on this machine, or a Hydra multirun
+(``-m +calibration_worker=0,1,2,3 hydra/launcher=slurm``), each job a worker.
+``calibration.trials`` is the study's total of completed trials.
 
 At the optimum the Jacobian G of the moments is taken by central differences (common
 random numbers again), and gives
@@ -301,6 +302,9 @@ def optimise(study, problem: Problem, sim: Simulator, trials: int, log=print) ->
     if completed(study) >= trials:
         log(f"the study already holds {completed(study)} completed trials: nothing to run")
         return
+    if not study.trials:  # a new study starts at the configuration's values (J no worse)
+        start = {p.key: (round(p.value) if p.integer else p.value) for p in problem.params}
+        study.enqueue_trial(start, skip_if_exists=True)
     while (done := completed(study)) < trials:
         point = polish_point(study, problem, done, n_global)
         local[0] = point is not None
