@@ -584,7 +584,10 @@ def summarise(
     out["participation_rate_15plus"] = float(
         (post["n_labour_force"].to_numpy(dtype=float) / everyone).mean()
     )
-    out["almp_share_gdp"] = out["spend_almp"] / gdp_per_month if gdp_per_month > 0 else 0.0
+    # as the OECD counts active measures (categories 1-7): the programmes and the
+    # employment service that places and refers (registrations, intakes, counsellors)
+    active = out["spend_almp"] + float(post["spend_employment_service"].mean())
+    out["almp_share_gdp"] = active / gdp_per_month if gdp_per_month > 0 else 0.0
     lifted = float(post["n_lifted_out_of_poverty"].mean())
     support = float(
         (post["spend_benefits"] + post["spend_stipends"] + post["spend_completion_cash"]).mean()
