@@ -103,6 +103,7 @@ class Options:
     workers: int = 1
     step: float = 0.05
     write: str = ""
+    command: str = ""  # the command line as typed (for the provenance), set by main
 
     def bound_map(self) -> dict[str, tuple[float, float]]:
         out = {}
@@ -591,7 +592,7 @@ def calibrate(cfg, o: Options, base: list[str], out_dir: Path, worker: int | Non
         "population_size": cfg.population.size,
         "code": io.code_version(),
         "written": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "command": "python -m sim.calibrate " + " ".join(sys.argv[1:]),
+        "command": o.command or "python -m sim.calibrate " + " ".join(sys.argv[1:]),
         "overrides": base,
         "wall_seconds": time.perf_counter() - t0,
     }
@@ -632,6 +633,7 @@ def main() -> None:
     if cmd.multirun and not o.study:  # every worker's job shares the sweep directory's study
         given = [a.split("=", 1)[1] for a in cmd.hydra_overrides if a.startswith(key)]
         o.study = str((Path(given[-1]) / "study.journal").resolve())
+    o.command = "python -m sim.calibrate " + " ".join(sys.argv[1:])
     os.environ[ENV] = json.dumps(o.__dict__)
     sys.argv = [sys.argv[0], *cmd.argv]
     _hydra_app()()
