@@ -171,11 +171,14 @@ def test_capped_budget_commits_no_more_than_the_cap_each_year():
 
 
 def test_separate_monthly_budget_bounds_programme_spending():
-    """With a fixed separate budget, last month's participants (charged this month) fit in it."""
+    """With a fixed separate budget, last month's participants (charged this month) fit in it.
+    Places are set at twice the default's, so that money, not places, binds."""
+    seats = [f"{k}={2 * float(v):.6g}" for k, v in (o.split("=") for o in stated_seats())]
     ts, _ = _run(
         "regime.financing=coordination",
         "regime.mechanisms.financing.almp_budget=150.0",
         "regime.mechanisms.financing.realign_to_demand=0.0",
+        *seats,
         size=6000,
     )
     assert (
