@@ -87,3 +87,19 @@ def test_bad_options_fail_in_one_line():
         timeout=120,
     )
     assert r.returncode != 0 and "economy.nope" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.slow
+def test_sobol_total_index_of_an_inert_parameter_is_zero(tmp_path):
+    """Sobol indices (Saltelli's design, 8 x (2 + 2) runs): the inert parameter's total
+    index is exactly 0 (its runs are identical under common random numbers) and below the
+    one that matters."""
+    out = tmp_path / "sobol"
+    r = _screen(out, "sensitivity.method=sobol", "sensitivity.samples=8")
+    assert r.returncode == 0, r.stderr[-3000:]
+    df = pd.read_csv(out / "sensitivity.csv")
+    assert len(list((out / "runs").glob("*/manifest.json"))) == 8 * (2 + 2)
+    for outcome, part in df.groupby("outcome"):
+        by = part.set_index("parameter")
+        assert by.loc[INERT, "ST"] == 0.0, outcome
+        assert by.loc[MATTERS, "ST"] > 0.1, outcome
