@@ -304,7 +304,11 @@ def optimise(study, problem: Problem, sim: Simulator, trials: int, log=print) ->
         log(f"the study already holds {completed(study)} completed trials: nothing to run")
         return
     if not study.trials:  # a new study starts at the configuration's values (J no worse)
-        start = {p.key: (round(p.value) if p.integer else p.value) for p in problem.params}
+        start = {  # clipped to the box, where bounds exclude the configuration's value
+            p.key: (round(v) if p.integer else v)
+            for p in problem.params
+            for v in [min(p.hi, max(p.lo, p.value))]
+        }
         study.enqueue_trial(start, skip_if_exists=True)
     while (done := completed(study)) < trials:
         point = polish_point(study, problem, done, n_global)
