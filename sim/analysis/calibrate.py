@@ -47,6 +47,7 @@ study's provenance), ``calibration_fit.json`` (all of it, machine-readable) and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import math
@@ -568,12 +569,9 @@ def calibrate(cfg, o: Options, base: list[str], out_dir: Path, worker: int | Non
         flush=True,
     )
     extra = max(o.workers - 1, 0)
-    with ProcessPoolExecutor(extra) if extra else _null() as pool:
-        futures = (
-            [pool.submit(_worker, (str(study_path), o, base, problem)) for _ in range(extra)]
-            if extra
-            else []
-        )
+    with ProcessPoolExecutor(extra) if extra else contextlib.nullcontext() as pool:
+        args = (str(study_path), o, base, problem)
+        futures = [pool.submit(_worker, args) for _ in range(extra)]
         with factory(problem.keys) as sim:
             optimise(study, problem, sim, o.trials, log=lambda s: print(s, flush=True))
         for f in futures:
@@ -604,14 +602,6 @@ def calibrate(cfg, o: Options, base: list[str], out_dir: Path, worker: int | Non
     print(report(problem, local, float(best.value), meta))
     print(f"\ncalibration directory: {out_dir}\n  {out_dir / 'calibrated.yaml'}")
     return meta
-
-
-class _null:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return None
 
 
 def main() -> None:

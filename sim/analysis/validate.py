@@ -35,7 +35,7 @@ import numpy as np
 
 from ..config import ConfigError
 from . import options as opts
-from .intervals import paired_interval
+from .intervals import mean_interval, paired_interval
 
 
 @dataclass
@@ -221,9 +221,9 @@ def check_ui(sc: Scale) -> list[Check]:
     lo, hi = worlds["rr0.3"], worlds["rr0.7"]
     # arc elasticity of the spell to the replacement rate, per replicate (paired)
     eps = ((hi - lo) / ((hi + lo) / 2)) / ((0.7 - 0.3) / 0.5)
-    m, l_, h_ = _mean_ci(eps)
+    m, l_, h_ = mean_interval(eps)
     per_month = (worlds["dur12"] - worlds["dur3"]) / 9.0
-    pm, pl, ph = _mean_ci(per_month)
+    pm, pl, ph = mean_interval(per_month)
     rows = [
         "| world | UI spell, restricted mean to 36 months |",
         "|---|---:|",
@@ -254,12 +254,6 @@ def check_ui(sc: Scale) -> list[Check]:
             bool(pl > 0 and 0.05 <= pm <= 0.4),
         ),
     ]
-
-
-def _mean_ci(x: np.ndarray) -> tuple[float, float, float]:
-    from .intervals import mean_interval
-
-    return mean_interval(np.asarray(x, float))
 
 
 # --------------------------------------------------------------------------- counsellors
