@@ -378,6 +378,11 @@ def main() -> None:
 
         print(text(), end="")
         raise SystemExit(0)
+    if sys.argv[1:] == ["--scenarios"]:
+        from .scenarios import listing
+
+        print(listing(), end="")
+        raise SystemExit(0)
     try:
         cmd = entry.parse(sys.argv[1:])
     except ConfigError as exc:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .fields import INF, REQUIRED, ConfigError, flag, par, prob, sub
-from .outputs import TARGETABLE
+from .outputs import PROGRAMME_MEASURES, TARGETABLE, targetable
 from .policy.schema import ProgrammeConfig, RegimeConfig
 
 __all__ = ["INF", "REQUIRED", "Config", "ConfigError", "flag", "par", "prob", "sub"]
@@ -684,6 +684,60 @@ class DatedValue:
 
 
 @dataclass
+class ShockChange:
+    """One part of a shock: from ``start`` to ``end`` (months after burn-in) the parameter at
+    ``target`` is multiplied by, or raised by, ``change`` relative to the value it would
+    otherwise have (the baseline and any reform), with the shape ``shape``."""
+
+    target: str = field(
+        default=REQUIRED,
+        metadata={
+            "doc": "dotted parameter path; '*' stands for every entry of a mapping "
+            "(economy.sectors.*.separation_informal)"
+        },
+    )
+    start: int = par(
+        "first month of the change, counted from the end of burn-in", lo=0, hi=1200, unit="month"
+    )
+    end: int = par(
+        "month the change is over, counted from the end of burn-in (a ramp has reached its "
+        "full size); must exceed start",
+        lo=1,
+        hi=1200,
+        unit="month",
+    )
+    change: float = par(
+        "the multiplier (mode multiply) or the amount added (mode add) at full size",
+        lo=-1e9,
+        hi=1e9,
+        unit="ratio or parameter unit",
+    )
+    mode: str = field(
+        default="multiply",
+        metadata={"doc": "how the change acts on the value", "choices": ("multiply", "add")},
+    )
+    shape: str = field(
+        default="step",
+        metadata={
+            "doc": "step: full size from start until end, then back to the baseline; ramp: "
+            "grows linearly from nothing at start to full size at end and stays "
+            "(a permanent change); recovery: full size at start, fading linearly to "
+            "nothing at end",
+            "choices": ("step", "ramp", "recovery"),
+        },
+    )
+
+
+@dataclass
+class ShockConfig:
+    """A named schedule of changes (``configs/shock/``): it composes with any scenario and
+    reform (sim/shocks.py)."""
+
+    about: str = field(default="", metadata={"doc": "what the shock represents, and its source"})
+    changes: list[ShockChange] = field(default_factory=list)
+
+
+@dataclass
 class CalibrationTarget:
     """A moment the scenario should reproduce, with its data value, tolerance and source
     (``python -m sim.check`` compares runs with it; every summary reports it)."""
@@ -735,13 +789,24 @@ class Config:
             "doc": "dated parameter changes applied to a copy of this baseline (see sim/params.py)"
         },
     )
+    shocks: dict[str, ShockConfig] = field(
+        default_factory=dict,
+        metadata={"doc": "named shocks: relative, dated changes on top of the reforms"},
+    )
 
+
+#: fields that hold a list of a dataclass, and how the error message describes an item
+LISTS: dict[str, tuple[type, str]] = {
+    "reforms": (DatedValue, "{month, path, value}"),
+    "changes": (ShockChange, "{target, start, end, change, mode, shape}"),
+}
 
 #: fields that map free names to a dataclass
 MAPPINGS: dict[str, type] = {
     "sectors": SectorConfig,
     "programmes": ProgrammeConfig,
     "targets": CalibrationTarget,
+    "shocks": ShockConfig,
 }
 
 
@@ -820,9 +885,10 @@ def validate(cfg: Config) -> Config:
     pop, eco, pol, run = cfg.population, cfg.economy, cfg.policy, cfg.run
     for name, target in cfg.targets.items():
         _require(
-            name in TARGETABLE,
+            targetable(name, cfg.policy.programmes),
             f"targets.{name} is not allowed: must name a summary outcome, one of "
-            f"{', '.join(sorted(TARGETABLE))}",
+            f"{', '.join(sorted(TARGETABLE))}, or programmes.<programme>.<measure> with a "
+            f"measure of {', '.join(PROGRAMME_MEASURES)}",
         )
         _require(
             bool(target.tolerance_basis.strip()),
@@ -900,8 +966,20 @@ def validate(cfg: Config) -> Config:
         pop.demography.pension_age_years < pop.demography.max_age_years,
         "population.demography.pension_age_years must be below max_age_years",
     )
-    if cfg.reforms:
-        from .params import DatedParams  # reforms are validated by applying them
+    for name, shock in cfg.shocks.items():
+        for i, ch in enumerate(shock.changes):
+            _require(
+                ch.end > ch.start,
+                f"shocks.{name}.changes[{i}].end = {ch.end} is not allowed: must exceed "
+                f"start = {ch.start}",
+            )
+            _require(
+                cfg.run.burn_in + ch.start < cfg.run.months,
+                f"shocks.{name}.changes[{i}].start = {ch.start} is not allowed: burn-in + start "
+                f"must be less than run.months = {cfg.run.months} (burn-in {cfg.run.burn_in})",
+            )
+    if cfg.reforms or cfg.shocks:
+        from .params import DatedParams  # reforms and shocks are validated by applying them
 
         DatedParams(cfg)
     return cfg
@@ -941,13 +1019,13 @@ def _build(cls: type, data: dict, prefix: str) -> Any:
             value = _build(type(default), value, f"{prefix}{name}.")
         elif name in MAPPINGS:
             value = {k: _build(MAPPINGS[name], v, f"{prefix}{name}.{k}.") for k, v in value.items()}
-        elif name == "reforms":
+        elif name in LISTS:
+            item, shape = LISTS[name]
             if not isinstance(value, list):
                 raise ConfigError(
-                    f"reforms = {_fmt(value)} is not allowed: must be a list of "
-                    "{month, path, value}"
+                    f"{prefix}{name} = {_fmt(value)} is not allowed: must be a list of {shape}"
                 )
-            value = [_build(DatedValue, v, f"reforms[{i}].") for i, v in enumerate(value)]
+            value = [_build(item, v, f"{prefix}{name}[{i}].") for i, v in enumerate(value)]
         kwargs[name] = value
     return cls(**kwargs)
 
@@ -1104,8 +1182,8 @@ def _schema_at(path: str) -> Any:
         f = {f.name: f for f in fields(cls)}.get(parts[i]) if is_dataclass(cls) else None
         if f is None:
             return None
-        if f.name == "reforms":
-            cls, i = DatedValue, i + 1  # each item of the list of reforms
+        if f.name in LISTS:
+            cls, i = LISTS[f.name][0], i + 1  # each item of the list
             continue
         if f.name in MAPPINGS:
             if i + 1 == len(parts):

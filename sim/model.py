@@ -55,7 +55,8 @@ class LabourMarket(mesa.Model):
         ]
         self.moves = Moves(self.workers)
         self.programme_table = ProgrammeTable(cfg)
-        self.columns = outputs.columns(self.programme_table.names)
+        self.columns = outputs.columns(self.programme_table.names, self.sector_names)
+        self.flows_by_sector = np.zeros(len(self.sector_names), np.int64)  # vacancies posted
         self.programme_income = (np.zeros(0, np.intp), np.zeros(0))
         self.cohorts = outputs.Cohorts(cfg.run.months)
         self.spell_log = SpellLog(
@@ -102,6 +103,7 @@ class LabourMarket(mesa.Model):
             agent.begin_month()
         self.moves.begin()
         self.flows.clear()
+        self.flows_by_sector[:] = 0
         self.record = {"month": self.month, "params_version": self.params.version(self.month)}
         for process in self.processes:
             process.step(self)
@@ -195,6 +197,8 @@ class LabourMarket(mesa.Model):
     def summary(self) -> dict:
         # the economy's size where stated (0 otherwise): money as a share of GDP
         gdp = self.cfg.economy.gdp_per_adult_month * self.cfg.population.size
-        return outputs.summarise(
-            self.timeseries(), self.cohorts, self.cfg.run.burn_in, self.cfg.targets, gdp
-        )
+        ts = self.timeseries()
+        out = outputs.summarise(ts, self.cohorts, self.cfg.run.burn_in, self.cfg.targets, gdp)
+        if self.cfg.shocks:  # how fast people return to work, how far poverty rises
+            out["shock_response"] = outputs.shock_response(ts, self.cfg.run.burn_in)
+        return out

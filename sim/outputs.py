@@ -22,6 +22,7 @@ from .states import (
     SEX_NAMES,
     STATE_NAMES,
     InactiveReason,
+    LastJob,
     State,
     life_stage,
 )
@@ -296,12 +297,41 @@ PROGRAMME_COLUMNS = {
 }
 
 
-def columns(programme_names) -> dict[str, str]:
-    """All time-series columns of a run: the fixed ones and those of each programme."""
+SECTOR_COLUMNS = {
+    "n_employed_in_{}": "people employed in sector {} (formal, informal wage work)",
+    "n_formal_in_{}": "people in formal jobs in sector {}",
+    "n_unemployed_from_{}": "unemployed whose last job was in sector {}",
+    "vacancies_in_{}": "new vacancies posted in sector {} this month",
+}
+
+
+def columns(programme_names, sector_names=()) -> dict[str, str]:
+    """All time-series columns of a run: the fixed ones and those of each programme and
+    each sector."""
     out = dict(TIMESERIES)
     for name in programme_names:
         out.update({c.format(name): d.format(name) for c, d in PROGRAMME_COLUMNS.items()})
+    for name in sector_names:
+        out.update({c.format(name): d.format(name) for c, d in SECTOR_COLUMNS.items()})
     return out
+
+
+def _record_sectors(model: LabourMarket) -> None:
+    """Employment, formal jobs, unemployment by last sector and new vacancies, by sector."""
+    w, r, names = model.workers, model.record, model.sector_names
+    n = len(names)
+    sector = w.sector.astype(np.intp)
+    working = (w.state == State.FORMAL) | (w.state == State.INFORMAL)
+    employed = np.bincount(sector[working], minlength=n)
+    formal = np.bincount(sector[w.state == State.FORMAL], minlength=n)
+    idle = (w.state == State.UNEMPLOYED) & (w.last_job != LastJob.NONE)
+    unemployed = np.bincount(sector[idle], minlength=n)
+    posted = model.flows_by_sector
+    for k, name in enumerate(names):
+        r[f"n_employed_in_{name}"] = int(employed[k])
+        r[f"n_formal_in_{name}"] = int(formal[k])
+        r[f"n_unemployed_from_{name}"] = int(unemployed[k])
+        r[f"vacancies_in_{name}"] = int(posted[k])
 
 
 def finish_month(model: LabourMarket) -> np.ndarray:
@@ -379,6 +409,7 @@ def finish_month(model: LabourMarket) -> np.ndarray:
     r["spend_envelope"] = f.get("envelope", 0.0)
     r["envelope_gap"] = r["spend_total"] - r["spend_envelope"] if model.envelope else 0.0
     r["mean_wait_months"] = _share(f.get("queue_wait_months", 0.0), f.get("queue_exits", 0))
+    _record_sectors(model)
     t = model.programme_table
     taking_part = np.flatnonzero(w.programme >= 0)
     enrolled = np.bincount(w.programme[taking_part].astype(np.intp), minlength=t.n)
@@ -540,6 +571,69 @@ TARGETABLE = frozenset(
 )
 
 
+#: per-programme summary measures (``programmes.<name>.<measure>``): the figures programme
+#: evaluations and case studies publish, so a case's documented results can be targets
+PROGRAMME_MEASURES = {
+    "starts_per_month": "people starting the programme a month",
+    "completion_share": "completions per participation ended (completed, dropped out or left)",
+    "placed_per_completion": "job seekers placed while in the programme or within 12 months "
+    "of completing it, per completion (the 'employed after training' share of case studies)",
+    "cost_per_start": "spending on the programme per start",
+}
+
+
+def targetable(name: str, programmes=()) -> bool:
+    """Whether ``name`` is a summary outcome a target may name (``programmes`` the
+    programme names of the configuration)."""
+    parts = name.split(".")
+    if len(parts) == 3 and parts[0] == "programmes":
+        return parts[1] in programmes and parts[2] in PROGRAMME_MEASURES
+    return name in TARGETABLE
+
+
+def programme_measures(post, name: str) -> dict:
+    """``PROGRAMME_MEASURES`` of programme ``name`` over the months ``post``."""
+    starts = float(post[f"new_starts_{name}"].sum())
+    done = float(post[f"new_completions_{name}"].sum())
+    ended = done + float(post[f"new_dropouts_{name}"].sum() + post[f"new_left_{name}"].sum())
+    return {
+        "completion_share": _share(done, ended),
+        "placed_per_completion": _share(float(post[f"new_placements_{name}"].sum()), done),
+        "cost_per_start": _share(float(post[f"spend_{name}"].sum()), starts),
+    }
+
+
+#: how a run responds to its shocks (summary ``shock_response``; shocks start after burn-in)
+SHOCK_RESPONSE = {
+    "unemployment_rise_peak": "highest unemployment rate after burn-in less its mean over the "
+    "12 months before (points of the labour force)",
+    "unemployment_peak_month": "months after burn-in at which unemployment peaks",
+    "months_to_recover": "months after the peak until unemployment is back within a tenth of "
+    "its rise of the pre-shock level (3-month mean; -1: not within the run)",
+    "poverty_rise_peak": "highest poverty headcount after burn-in less its mean over the 12 "
+    "months before",
+    "informality_rise_peak": "highest informality rate after burn-in less its pre-shock mean",
+}
+
+
+def shock_response(ts, burn_in: int) -> dict:
+    """``SHOCK_RESPONSE`` from a run's series: the rise over the 12 months before burn-in
+    ends (where shocks start) and how fast unemployment comes back."""
+    pre = ts[(ts["month"] >= burn_in - 12) & (ts["month"] < burn_in)]
+    post = ts[ts["month"] >= burn_in].reset_index(drop=True)
+    out: dict = {}
+    for key, col in (("unemployment", "unemployment_rate"), ("poverty", "poverty_headcount"),
+                     ("informality", "informality_rate")):  # fmt: skip
+        out[f"{key}_rise_peak"] = float(post[col].max() - pre[col].mean()) if len(post) else 0.0
+    u = post["unemployment_rate"].rolling(3, min_periods=1).mean().to_numpy()
+    base, rise = float(pre["unemployment_rate"].mean()), out["unemployment_rise_peak"]
+    peak = int(post["unemployment_rate"].to_numpy().argmax()) if len(post) else 0
+    out["unemployment_peak_month"] = peak
+    back = [i for i in range(peak, len(u)) if u[i] - base <= 0.1 * max(rise, 0.0)]
+    out["months_to_recover"] = back[0] - peak if back else -1
+    return out
+
+
 def calibration(summary: dict, targets: dict) -> list[dict]:
     """Each target against its simulated value; ``within`` when the gap is in tolerance."""
     rows = []
@@ -636,7 +730,22 @@ def summarise(
             "placements_per_month": placed / max(len(post), 1),
             "spend_per_month": spend / max(len(post), 1),
             "cost_per_placement": spend / placed if placed else 0.0,
+            **programme_measures(post, name),
         }
+    sectors = [c[len("n_employed_in_") :] for c in ts.columns if c.startswith("n_employed_in_")]
+    employed = float((post["n_formal"] + post["n_informal"]).mean())
+    out["by_sector"] = {
+        name: {
+            "employment_share": _share(float(post[f"n_employed_in_{name}"].mean()), employed),
+            "formal_share": _share(
+                float(post[f"n_formal_in_{name}"].mean()),
+                float(post[f"n_employed_in_{name}"].mean()),
+            ),
+            "unemployed_from": float(post[f"n_unemployed_from_{name}"].mean()),
+            "vacancies_per_month": float(post[f"vacancies_in_{name}"].mean()),
+        }
+        for name in sectors
+    }
     for block, (groups, measures) in GROUP_BLOCKS.items():
         keys = (*measures, "poverty_headcount", "mean_equivalised_income")
         out[block] = {g: {m: float(post[f"{m}_{g}"].mean()) for m in keys} for g in groups}

@@ -4,7 +4,8 @@ A reform is data, as in PolicyEngine: a list of ``{month, path, value}`` changes
 (``Config.reforms``) applied cumulatively to a copy of the baseline. ``DatedParams.at(t)``
 returns the ``Config`` in force in month ``t``; the model asks for it at the start of every
 month and re-derives its tables when it changes. A regime switch mid-run (cooperation until
-month 60, integration after) is just a dated value.
+month 60, integration after) is just a dated value. Shocks (``Config.shocks``,
+sim/shocks.py) then act on top of the reforms: relative changes, month by month.
 
 Only parameters that act during the run may change: the seed, the run settings and the
 initial population (everything under ``population`` except ``population.demography``) are
@@ -18,9 +19,10 @@ import copy
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
+from . import shocks
 from .config import Config, ConfigError, validate
 
-FIXED_AT_SETUP = ("seed", "run.", "reforms", "population.")
+FIXED_AT_SETUP = ("seed", "run.", "reforms", "shocks", "population.")
 CHANGEABLE_UNDER_FIXED = ("population.demography.",)
 
 
@@ -66,13 +68,13 @@ def apply(cfg: Config, path: str, value: Any) -> Config:
 
 
 class DatedParams:
-    """The baseline and its dated changes; ``at(month)`` is the config in force."""
+    """The baseline, its dated changes (reforms) and its shocks; ``at(month)`` is the
+    config in force."""
 
     def __init__(self, cfg: Config) -> None:
         changes = sorted(enumerate(cfg.reforms), key=lambda item: (item[1].month, item[0]))
-        base = replace(cfg, reforms=[])
-        self.months: list[int] = [0]
-        self.configs: list[Config] = [base]
+        base = replace(cfg, reforms=[], shocks={})
+        reformed: list[tuple[int, Config]] = [(0, base)]  # the reforms alone
         current = base
         for i, change in changes:
             where = f"reforms[{i}] ({change.path} from month {change.month})"
@@ -85,13 +87,37 @@ class DatedParams:
                 current = validate(apply(current, change.path, change.value))
             except ConfigError as exc:
                 raise ConfigError(f"{where}: {exc}") from None
-            if change.month == self.months[-1]:
-                self.configs[-1] = current
+            if change.month == reformed[-1][0]:
+                reformed[-1] = (change.month, current)
             else:
-                self.months.append(change.month)
-                self.configs.append(current)
-        # report the full config (with its reforms) as the one in force, for the record
-        self.configs = [replace(c, reforms=cfg.reforms) for c in self.configs]
+                reformed.append((change.month, current))
+        self.months, self.configs = [m for m, _ in reformed], [c for _, c in reformed]
+        if cfg.shocks:
+            self._shock(replace(base, shocks=cfg.shocks))
+        # report the full config (with its reforms and shocks) as the one in force
+        self.configs = [replace(c, reforms=cfg.reforms, shocks=cfg.shocks) for c in self.configs]
+
+    def _shock(self, cfg: Config) -> None:
+        """Put the shocks on top of the reforms: a new parameter set at every month a
+        shock's size changes (sim/shocks.py)."""
+        breaks = sorted(set(self.months) | set(shocks.months(cfg)))
+        out_months, out_configs = [], []
+        for month in breaks:
+            reformed = self.configs[bisect.bisect_right(self.months, month) - 1]
+            current = replace(reformed, shocks=cfg.shocks)
+            for path, (value, where) in shocks.shocked(current, month).items():
+                try:
+                    current = apply(current, path, value)
+                except ConfigError as exc:
+                    raise ConfigError(f"{where}: {exc}") from None
+            current = replace(current, shocks={})
+            try:
+                validate(current)
+            except ConfigError as exc:
+                raise ConfigError(f"shocks in month {month}: {exc}") from None
+            out_months.append(month)
+            out_configs.append(current)
+        self.months, self.configs = out_months, out_configs
 
     def at(self, month: int) -> Config:
         """The configuration in force in ``month`` (the same object until it changes)."""

@@ -56,6 +56,7 @@ class Vacancies(Process):
         model.vacancies = VacancyBook(sector, formal, req.astype(np.float32), counts.reshape(-1, 2))
         model.flows["vacancies"] += n
         model.flows["vacancies_formal"] += int(formal.sum())
+        model.flows_by_sector += counts.reshape(-1, 2).sum(axis=1)
 
 
 class VacancyBook:

@@ -168,6 +168,7 @@ class VacancyStock:
         f = model.flows
         f["vacancies"] += int(counts.sum())
         f["vacancies_formal"] += int(counts[1::2].sum())
+        model.flows_by_sector += counts.reshape(-1, 2).sum(axis=1)
         model.record["vacancy_value"] = (
             float((counts * pi).sum() / counts.sum()) if counts.sum() else 0.0
         )
