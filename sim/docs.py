@@ -11,7 +11,13 @@ from pathlib import Path
 import yaml
 
 from .config import INF, MAPPINGS, Config, _num
-from .outputs import TIMESERIES
+from .outputs import (
+    PROGRAMME_COLUMNS,
+    PROGRAMME_MEASURES,
+    SECTOR_COLUMNS,
+    SHOCK_RESPONSE,
+    TIMESERIES,
+)
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SOURCES = Path(__file__).resolve().parent / "parameter_sources.yaml"
@@ -33,6 +39,30 @@ def outputs_md() -> str:
         "|---|---|",
     ]
     lines += [f"| `{k}` | {v} |" for k, v in TIMESERIES.items()]
+    lines += [
+        f"| `{k.format('<programme>')}` | {v.format('<programme>')} |"
+        for k, v in PROGRAMME_COLUMNS.items()
+    ]
+    lines += [
+        f"| `{k.format('<sector>')}` | {v.format('<sector>')} |" for k, v in SECTOR_COLUMNS.items()
+    ]
+    lines += [
+        "",
+        "# Summary blocks added by scenarios (`summary.json`)",
+        "",
+        "| key | meaning |",
+        "|---|---|",
+    ]
+    lines += [f"| `programmes.<programme>.{k}` | {v} |" for k, v in PROGRAMME_MEASURES.items()]
+    lines += [
+        f"| `shock_response.{k}` | {v} (runs with shocks) |" for k, v in SHOCK_RESPONSE.items()
+    ]
+    lines += [
+        "| `by_sector.<sector>.employment_share` | share of the employed working in the sector |",
+        "| `by_sector.<sector>.formal_share` | formal share of the sector's employment |",
+        "| `by_sector.<sector>.unemployed_from` | unemployed whose last job was in the sector |",
+        "| `by_sector.<sector>.vacancies_per_month` | new vacancies posted in the sector a month |",
+    ]
     from .analysis.evaluate import COLUMNS as EVALUATION
 
     lines += [

@@ -610,8 +610,8 @@ SHOCK_RESPONSE = {
     "unemployment_peak_month": "months after burn-in at which unemployment peaks",
     "months_to_recover": "months after the peak until unemployment is back within a tenth of "
     "its rise of the pre-shock level (3-month mean; -1: not within the run)",
-    "poverty_rise_peak": "highest poverty headcount after burn-in less its mean over the 12 "
-    "months before",
+    "poverty_rise_peak": "highest poverty headcount after burn-in less its value in the last "
+    "month of burn-in (when the anchored line is fixed)",
     "informality_rise_peak": "highest informality rate after burn-in less its pre-shock mean",
 }
 
@@ -622,9 +622,13 @@ def shock_response(ts, burn_in: int) -> dict:
     pre = ts[(ts["month"] >= burn_in - 12) & (ts["month"] < burn_in)]
     post = ts[ts["month"] >= burn_in].reset_index(drop=True)
     out: dict = {}
-    for key, col in (("unemployment", "unemployment_rate"), ("poverty", "poverty_headcount"),
-                     ("informality", "informality_rate")):  # fmt: skip
+    for key, col in (("unemployment", "unemployment_rate"), ("informality", "informality_rate")):
         out[f"{key}_rise_peak"] = float(post[col].max() - pre[col].mean()) if len(post) else 0.0
+    # poverty against the last month of burn-in only: the line floats until then and is
+    # anchored that month (sim/processes/income.py), so earlier months use other lines
+    last = ts.loc[ts["month"] == burn_in - 1, "poverty_headcount"]
+    anchor = float(last.iloc[0]) if len(last) else float(pre["poverty_headcount"].mean())
+    out["poverty_rise_peak"] = float(post["poverty_headcount"].max() - anchor) if len(post) else 0.0
     u = post["unemployment_rate"].rolling(3, min_periods=1).mean().to_numpy()
     base, rise = float(pre["unemployment_rate"].mean()), out["unemployment_rise_peak"]
     peak = int(post["unemployment_rate"].to_numpy().argmax()) if len(post) else 0

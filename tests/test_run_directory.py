@@ -45,8 +45,9 @@ def test_contents(run_dir):
     for name in (*io.OUTPUT_FILES, io.MANIFEST):
         assert (run_dir / name).is_file(), name
     ts = pd.read_parquet(run_dir / "timeseries.parquet")
-    names = list(small().policy.programmes)
-    assert list(ts.columns) == list(columns(names)) and len(ts) == 36
+    cfg = small()
+    names, sectors = list(cfg.policy.programmes), list(cfg.economy.sectors)
+    assert list(ts.columns) == list(columns(names, sectors)) and len(ts) == 36
     assert list(TIMESERIES) == list(ts.columns)[: len(TIMESERIES)]
     assert ts.month.tolist() == list(range(36))
     tr = pd.read_parquet(run_dir / "transitions.parquet")

@@ -1,6 +1,7 @@
 """View 3: key rates and spending month by month, with burn-in, shock periods and reform
-dates marked from each configuration's config.yaml (``reforms:`` entries; a dated change
-of an ``economy.*`` parameter counts as a shock)."""
+dates marked from each configuration's config.yaml (``shocks:``, the named shocks of
+sim/shocks.py, and ``reforms:`` entries, where a dated change of an ``economy.*`` parameter
+counts as a shock)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,25 @@ def events(results: Results) -> list[Event]:
             found.setdefault(key, []).append(c)
             values[key] = r.get("value")
     return [Event(k[0], k[1], values[k], tuple(cs)) for k, cs in sorted(found.items())]
+
+
+def named_shocks(results: Results, months: int) -> list[tuple[str, int, int, tuple[str, ...]]]:
+    """``(name, first month, last month + 1, configurations)`` of every shock of
+    ``config.yaml``'s ``shocks:`` (sim/shocks.py: months count from burn-in's end; a ramp
+    is permanent, so its band runs to the end of the run)."""
+    found: dict[tuple[str, int, int], list[str]] = {}
+    for c in results.configurations:
+        config = results.config(results.first_run(c))
+        burn = int(_lookup(config, "run.burn_in") or 0)
+        for name, shock in (config.get("shocks") or {}).items():
+            changes = [ch for ch in (shock or {}).get("changes") or [] if isinstance(ch, dict)]
+            if not changes:
+                continue
+            start = burn + min(int(ch.get("start", 0)) for ch in changes)
+            ramp = any(ch.get("shape") == "ramp" for ch in changes)
+            end = months if ramp else burn + max(int(ch.get("end", 0)) for ch in changes)
+            found.setdefault((str(name), start, min(end, months)), []).append(c)
+    return [(k[0], k[1], k[2], tuple(cs)) for k, cs in sorted(found.items(), key=lambda i: i[0][1])]
 
 
 def _lookup(config: dict[str, Any], path: str) -> Any:
@@ -139,6 +159,22 @@ def build(results: Results) -> View:
         fig.add_vrect(
             x0=start, x1=end, fillcolor="#E69F00", opacity=0.15, line_width=0, row="all", col=1
         )
+    shocks = named_shocks(results, months)
+    for k, (name, start, end, cs) in enumerate(shocks):
+        fig.add_vrect(
+            x0=start, x1=end, fillcolor="#E69F00", opacity=0.15, line_width=0, row="all", col=1
+        )
+        who = "" if len(cs) == len(results.configurations) else f" ({', '.join(cs)})"
+        fig.add_annotation(
+            x=start,
+            y=1.025 + 0.018 * ((len(evts) + k) % 3),
+            yref="paper",
+            yanchor="bottom",
+            xanchor="left",
+            showarrow=False,
+            font={"size": 10},
+            text=plot_text(f"shock {name}: months {start}-{end}{who}"),
+        )
     for k, e in enumerate(evts):
         who = (
             ""
@@ -179,6 +215,6 @@ def build(results: Results) -> View:
             "lines are reform dates (click a legend entry to show or hide a configuration).",
         )
     )
-    if not evts:
+    if not evts and not shocks:
         view.notes.append("No reforms or shocks are defined in these configurations.")
     return view
