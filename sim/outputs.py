@@ -293,6 +293,7 @@ PROGRAMME_COLUMNS = {
     "new_dropouts_{}": "dropouts from programme {}",
     "new_left_{}": "participations of programme {} ended by a move",
     "new_placements_{}": "job seekers placed while in, or within 12 months of completing, {}",
+    "new_graduate_placements_{}": "completers of {} placed within 12 months of completing it",
     "spend_{}": "spending on programme {} (providers, stipends, completion cash, subsidies)",
 }
 
@@ -576,8 +577,9 @@ TARGETABLE = frozenset(
 PROGRAMME_MEASURES = {
     "starts_per_month": "people starting the programme a month",
     "completion_share": "completions per participation ended (completed, dropped out or left)",
-    "placed_per_completion": "job seekers placed while in the programme or within 12 months "
-    "of completing it, per completion (the 'employed after training' share of case studies)",
+    "employed_after_completion": "completers placed in a job (formal or informal) within 12 "
+    "months of completing, per completion: the 'employed after training' share of case "
+    "studies (a completer placed twice in the window counts twice)",
     "cost_per_start": "spending on the programme per start",
 }
 
@@ -598,7 +600,9 @@ def programme_measures(post, name: str) -> dict:
     ended = done + float(post[f"new_dropouts_{name}"].sum() + post[f"new_left_{name}"].sum())
     return {
         "completion_share": _share(done, ended),
-        "placed_per_completion": _share(float(post[f"new_placements_{name}"].sum()), done),
+        "employed_after_completion": _share(
+            float(post[f"new_graduate_placements_{name}"].sum()), done
+        ),
         "cost_per_start": _share(float(post[f"spend_{name}"].sum()), starts),
     }
 

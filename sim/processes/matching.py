@@ -200,8 +200,10 @@ class Matching(Process):
         )
         prog = np.where(recent, w.last_programme[placed], prog)
         counts = np.bincount(prog[prog >= 0], minlength=t.n)
+        graduates = np.bincount(prog[recent], minlength=t.n)  # completers, after completing
         for k, name in enumerate(t.names):
             model.flows[f"new_placements_{name}"] += int(counts[k])
+            model.flows[f"new_graduate_placements_{name}"] += int(graduates[k])
 
     def _hire(
         self,
