@@ -614,8 +614,9 @@ SHOCK_RESPONSE = {
     "unemployment_peak_month": "months after burn-in at which unemployment peaks",
     "months_to_recover": "months after the peak until unemployment is back within a tenth of "
     "its rise of the pre-shock level (3-month mean; -1: not within the run)",
-    "poverty_rise_peak": "highest poverty headcount after burn-in less its value in the last "
-    "month of burn-in (when the anchored line is fixed)",
+    "poverty_rise_peak": "highest poverty headcount after burn-in less its median over the 12 "
+    "months before (the median: under the floating line of burn-in the headcount jumps in "
+    "single months)",
     "informality_rise_peak": "highest informality rate after burn-in less its pre-shock mean",
 }
 
@@ -628,10 +629,10 @@ def shock_response(ts, burn_in: int) -> dict:
     out: dict = {}
     for key, col in (("unemployment", "unemployment_rate"), ("informality", "informality_rate")):
         out[f"{key}_rise_peak"] = float(post[col].max() - pre[col].mean()) if len(post) else 0.0
-    # poverty against the last month of burn-in only: the line floats until then and is
-    # anchored that month (sim/processes/income.py), so earlier months use other lines
-    last = ts.loc[ts["month"] == burn_in - 1, "poverty_headcount"]
-    anchor = float(last.iloc[0]) if len(last) else float(pre["poverty_headcount"].mean())
+    # poverty against the median of those months: until burn-in ends the line floats, and
+    # households topped up exactly to it cross it whenever the median moves (the headcount
+    # jumps in single months); the median month is the level the anchored line then holds
+    anchor = float(pre["poverty_headcount"].median()) if len(pre) else 0.0
     out["poverty_rise_peak"] = float(post["poverty_headcount"].max() - anchor) if len(post) else 0.0
     u = post["unemployment_rate"].rolling(3, min_periods=1).mean().to_numpy()
     base, rise = float(pre["unemployment_rate"].mean()), out["unemployment_rise_peak"]

@@ -186,3 +186,17 @@ def test_shock_moves_its_series_from_its_month_and_ends_when_it_should(name: str
                 assert _value(d.at(burn + ch.end), path) == _value(base, path)
                 assert _value(d.at(burn + ch.end - 1), path) != _value(base, path)
     assert window > 0
+
+
+def test_shock_response_reports_the_rise_and_the_recovery() -> None:
+    """A COVID-style collapse raises unemployment by several points at its peak, in the
+    first months, and the summary says how long it takes to come back."""
+    m = LabourMarket(load("run=short", "population.size=3000", "shock=covid"))
+    m.run()
+    r = m.summary()["shock_response"]
+    assert r["unemployment_rise_peak"] > 0.03  # layoffs double for 3 months: ~+8 points at 1e5
+    assert 0 <= r["unemployment_peak_month"] <= 6
+    assert r["months_to_recover"] == -1 or r["months_to_recover"] > 0
+    plain = LabourMarket(load("run=short", "population.size=3000"))
+    plain.run()
+    assert "shock_response" not in plain.summary()
