@@ -100,6 +100,12 @@ class DatedParams:
     def _shock(self, cfg: Config) -> None:
         """Put the shocks on top of the reforms: a new parameter set at every month a
         shock's size changes (sim/shocks.py)."""
+        for name, shock in cfg.shocks.items():  # every target, even one the run never reaches
+            for i, ch in enumerate(shock.changes):
+                try:
+                    shocks.expand(cfg, ch.target)
+                except ConfigError as exc:
+                    raise ConfigError(f"shocks.{name}.changes[{i}].target: {exc}") from None
         breaks = sorted(set(self.months) | set(shocks.months(cfg)))
         out_months, out_configs = [], []
         for month in breaks:
